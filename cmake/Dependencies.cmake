@@ -1,0 +1,21 @@
+# Every third-party dependency of Vigil, all from Debian packages (README lists the apt line).
+# Nothing is fetched at configure time.
+find_package(Threads REQUIRED)
+find_package(tl-expected REQUIRED)          # libexpected-dev
+find_package(fmt REQUIRED)                  # libfmt-dev
+find_package(CLI11 REQUIRED)                # libcli11-dev
+find_package(nlohmann_json REQUIRED)        # nlohmann-json3-dev (documents we build)
+find_package(simdjson REQUIRED)             # libsimdjson-dev (bulk JSON input)
+find_package(yaml-cpp REQUIRED)             # libyaml-cpp-dev
+find_package(tomlplusplus REQUIRED)         # libtomlplusplus-dev
+find_package(pugixml REQUIRED)              # libpugixml-dev
+find_package(LibArchive REQUIRED)           # libarchive-dev
+find_package(SQLite3 REQUIRED)              # libsqlite3-dev
+find_package(ZLIB REQUIRED)                 # zlib1g-dev
+find_package(OpenSSL REQUIRED)              # libssl-dev
+if(VIGIL_BUILD_TESTS)
+  find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
+endif()
+if(VIGIL_BUILD_BENCH)
+  find_package(benchmark REQUIRED)          # libbenchmark-dev
+endif()

@@ -1,0 +1,17 @@
+// Python: requirements files, poetry/Pipfile/uv lockfiles, installed dist-info and egg-info metadata.
+// Pure parsers: bytes in, packages out; every one has a libFuzzer target in fuzz/.
+#pragma once
+
+#include <string_view>
+
+#include "formats/parsed.hpp"
+
+namespace vigil::formats {
+
+Result<Parsed> parse_requirements_txt(std::string_view path, std::string_view bytes);
+Result<Parsed> parse_poetry_lock(std::string_view path, std::string_view bytes);
+Result<Parsed> parse_pipfile_lock(std::string_view path, std::string_view bytes);
+Result<Parsed> parse_uv_lock(std::string_view path, std::string_view bytes);
+Result<Parsed> parse_python_metadata(std::string_view path, std::string_view bytes);
+
+}  // namespace vigil::formats

@@ -1,0 +1,58 @@
+// The analyzer extension point: which files an analyzer wants and what it makes of them.
+// Every analyzer is one row of the table in analyzers/table.cpp.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/result.hpp"
+#include "formats/parsed.hpp"
+#include "model/package.hpp"
+#include "scan/file_content.hpp"
+
+namespace vigil::scan {
+
+// Where analyzers put what they found; the engine sets Package::location and merges outputs.
+struct AnalyzerOutput {
+  std::vector<model::Package> packages;
+  std::optional<model::OsInfo> os;
+  std::vector<Diagnostic> warnings;  // Diagnostic::file is filled by the engine when left empty
+};
+
+struct Analyzer {
+  std::string_view name;     // stable id, shown in --help and warnings
+  std::string_view version;  // bump when output changes (image layer caches key on it)
+  bool (*wants)(const FileInfo& file);
+  void (*analyze)(FileContent& file, AnalyzerOutput& out);
+};
+
+std::span<const Analyzer> all_analyzers();
+
+// Adapter for the common case: a pure parser of the whole file's bytes.
+template <formats::ParseFn Parse>
+void analyze_bytes(FileContent& file, AnalyzerOutput& out) {
+  auto bytes = file.bytes();
+  if (!bytes) {
+    out.warnings.push_back({std::string(file.info().path), 0, bytes.error().message});
+    return;
+  }
+  auto parsed = Parse(file.info().path, *bytes);
+  if (!parsed) {
+    out.warnings.push_back({std::string(file.info().path), 0, parsed.error().message});
+    return;
+  }
+  for (auto& pkg : parsed->packages) {
+    out.packages.push_back(std::move(pkg));
+  }
+  for (auto& w : parsed->warnings) {
+    out.warnings.push_back(std::move(w));
+  }
+  if (parsed->os && !out.os) {
+    out.os = std::move(parsed->os);
+  }
+}
+
+}  // namespace vigil::scan

@@ -1,0 +1,42 @@
+// A file the walker handed to analyzers: read at most once, shared by every analyzer that wants it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "core/unique_fd.hpp"
+
+namespace vigil::scan {
+
+// What an analyzer may look at before the file is opened.
+struct FileInfo {
+  std::string_view path;  // relative to the scan root, '/'-separated, no leading '/'
+  std::string_view name;  // last component of path
+  uint64_t size = 0;
+  bool executable = false;  // any x bit set
+};
+
+class FileContent {
+ public:
+  // Largest file read whole; bigger ones are only reachable through read_at().
+  static constexpr uint64_t kMaxWholeRead = 256ULL << 20;
+
+  FileContent(FileInfo info, UniqueFd fd, std::string& buffer) : info_(info), fd_(std::move(fd)), buffer_(buffer) {}
+
+  [[nodiscard]] const FileInfo& info() const { return info_; }
+  // The whole file (read once, then cached); an error names the reason, the caller adds the path.
+  Result<std::string_view> bytes();
+  // Reads up to out.size() bytes at offset; returns how many were read.
+  Result<size_t> read_at(uint64_t offset, std::span<char> out) const;
+
+ private:
+  FileInfo info_;
+  UniqueFd fd_;
+  std::string& buffer_;  // owned by the worker thread and reused across files
+  bool loaded_ = false;
+};
+
+}  // namespace vigil::scan

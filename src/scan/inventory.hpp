@@ -1,0 +1,28 @@
+// Builds the package inventory of a directory tree or single file: walker + analyzer table.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+
+#include "core/result.hpp"
+#include "model/package.hpp"
+#include "scan/analyzer.hpp"
+#include "scan/walker.hpp"
+
+namespace vigil::scan {
+
+struct InventoryOptions {
+  WalkOptions walk;
+  std::span<const Analyzer> analyzers;
+  // Called about every 100 ms while walking (the CLI draws progress on a TTY); may be empty.
+  std::function<void(const WalkCounters&)> progress;
+};
+
+// Returns an error only when the target itself cannot be read; problems inside it become warnings.
+Result<model::Inventory> build_inventory(const std::string& target, const InventoryOptions& options);
+
+// The default walk of a root filesystem: skips /proc, /sys and /dev (and other mounts, as every walk).
+WalkOptions rootfs_walk_options();
+
+}  // namespace vigil::scan
