@@ -1,1 +1,49 @@
-int main() { return 0; }
+// vigil: one binary, one table of subcommands.
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+
+#include "cli/command.hpp"
+#include "core/version.hpp"
+
+namespace {
+
+constexpr std::array kCommands{
+    vigil::cli::Command{"scan", vigil::cli::define_scan},
+    vigil::cli::Command{"sbom", vigil::cli::define_sbom},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Vigil: software supply-chain security.\n"
+      "Inventories OS and language packages of directories and root filesystems, and writes\n"
+      "package tables, Vigil JSON, CycloneDX 1.5 and SPDX 2.3 SBOMs.\n\n"
+      "Examples:\n"
+      "  vigil scan fs ./my-project                 package table of a source tree\n"
+      "  vigil scan rootfs / --format json          inventory of this machine as JSON\n"
+      "  vigil sbom / --format cyclonedx -o bom.json\n",
+      "vigil"};
+  app.set_version_flag("--version", fmt::format("vigil {}", vigil::kVersion));
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  int exit_code = vigil::cli::kExitOk;
+  for (const auto& command : kCommands) {
+    command.define(app, exit_code);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return vigil::cli::kExitError;
+  }
+  return exit_code;
+}

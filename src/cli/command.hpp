@@ -1,0 +1,23 @@
+// The subcommand extension point: each command adds itself to the CLI11 app from its own file;
+// cli/main.cpp holds the one table of commands.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string_view>
+
+namespace vigil::cli {
+
+// Documented exit codes (docs/cli.md): 0 success, 1 reserved for --fail-on gates, 2 error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 2;
+
+struct Command {
+  std::string_view name;
+  // Adds the subcommand to app; its callback stores the command's exit code in exit_code.
+  void (*define)(CLI::App& app, int& exit_code);
+};
+
+void define_scan(CLI::App& app, int& exit_code);
+void define_sbom(CLI::App& app, int& exit_code);
+
+}  // namespace vigil::cli

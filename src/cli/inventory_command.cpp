@@ -1,0 +1,125 @@
+// Shared runner of `scan fs|rootfs` and `sbom`: walk, analyze, report, write atomically.
+#include "cli/inventory_command.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "cli/command.hpp"
+#include "cli/output_file.hpp"
+#include "core/version.hpp"
+#include "report/report.hpp"
+#include "scan/inventory.hpp"
+
+namespace vigil::cli {
+namespace {
+
+constexpr size_t kWarningsShown = 20;
+
+std::string now_rfc3339() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool looks_like_rootfs(const std::string& target) {
+  struct stat st {};
+  return ::stat((target + "/etc/os-release").c_str(), &st) == 0 ||
+         ::stat((target + "/usr/lib/os-release").c_str(), &st) == 0;
+}
+
+std::string writer_names() {
+  std::string names;
+  for (const auto& w : report::all_writers()) {
+    names += fmt::format("{}{}", names.empty() ? "" : "|", w.name);
+  }
+  return names;
+}
+
+void print_warnings(const std::vector<Diagnostic>& warnings) {
+  for (size_t i = 0; i < warnings.size() && i < kWarningsShown; ++i) {
+    const auto& w = warnings[i];
+    if (w.line > 0) {
+      fmt::print(stderr, "warning: {}:{}: {}\n", w.file, w.line, w.message);
+    } else {
+      fmt::print(stderr, "warning: {}: {}\n", w.file, w.message);
+    }
+  }
+  if (warnings.size() > kWarningsShown) {
+    fmt::print(stderr, "warning: ... and {} more (all of them are in the JSON report's \"warnings\")\n",
+               warnings.size() - kWarningsShown);
+  }
+}
+
+}  // namespace
+
+void add_inventory_options(CLI::App& command, InventoryCommandOptions& options) {
+  command.add_option("-f,--format", options.format, "output format: " + writer_names())
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (const auto& w : report::all_writers()) {
+          names.emplace_back(w.name);
+        }
+        return names;
+      }()));
+  command.add_option("-o,--output", options.output, "write the report to FILE (atomically) instead of stdout");
+  command.add_option("--threads", options.threads, "walker threads (default: one per core)");
+  command.add_flag("--cross-fs", options.cross_fs, "descend into other mounted filesystems under the target");
+  command.add_option("--skip-dir", options.skip_dirs, "relative directory not to enter (repeatable)");
+  command.add_flag("-q,--quiet", options.quiet, "no progress and no warnings on stderr");
+}
+
+int run_inventory_command(const InventoryCommandOptions& options) {
+  std::string kind = options.kind;
+  if (kind == "auto") {
+    kind = looks_like_rootfs(options.target) ? "rootfs" : "fs";
+  }
+  scan::InventoryOptions inventory_options;
+  inventory_options.walk = kind == "rootfs" ? scan::rootfs_walk_options() : scan::WalkOptions{};
+  inventory_options.walk.threads = options.threads;
+  inventory_options.walk.cross_filesystems = options.cross_fs;
+  for (const auto& dir : options.skip_dirs) {
+    inventory_options.walk.skip_paths.push_back(dir);
+  }
+  inventory_options.analyzers = scan::all_analyzers();
+  const bool show_progress = !options.quiet && ::isatty(STDERR_FILENO) != 0;
+  if (show_progress) {
+    inventory_options.progress = [](const scan::WalkCounters& c) {
+      fmt::print(stderr, "\r\033[Kscanning: {} files in {} directories", c.files.load(), c.dirs.load());
+    };
+  }
+  auto inventory = scan::build_inventory(options.target, inventory_options);
+  if (show_progress) {
+    fmt::print(stderr, "\r\033[K");
+  }
+  if (!inventory) {
+    fmt::print(stderr, "error: {}\n", inventory.error().message);
+    return kExitError;
+  }
+  if (!options.quiet) {
+    print_warnings(inventory->warnings);
+  }
+  report::Report report{options.target, kind, kVersion, now_rfc3339(), std::move(*inventory)};
+  std::string format = options.format;
+  if (format.empty()) {
+    format = ::isatty(STDOUT_FILENO) != 0 && options.output.empty() ? "table" : "json";
+  }
+  const report::Writer* writer = report::find_writer(format);
+  std::ostringstream rendered;
+  writer->write(report, rendered);
+  if (auto written = write_output(options.output, rendered.str()); !written) {
+    fmt::print(stderr, "error: {}\n", written.error().message);
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace vigil::cli
