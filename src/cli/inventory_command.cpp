@@ -63,6 +63,7 @@ void print_warnings(const std::vector<Diagnostic>& warnings) {
 
 void add_inventory_options(CLI::App& command, InventoryCommandOptions& options) {
   command.add_option("-f,--format", options.format, "output format: " + writer_names())
+      ->capture_default_str()
       ->check(CLI::IsMember([] {
         std::vector<std::string> names;
         for (const auto& w : report::all_writers()) {
@@ -108,11 +109,7 @@ int run_inventory_command(const InventoryCommandOptions& options) {
     print_warnings(inventory->warnings);
   }
   report::Report report{options.target, kind, kVersion, now_rfc3339(), std::move(*inventory)};
-  std::string format = options.format;
-  if (format.empty()) {
-    format = ::isatty(STDOUT_FILENO) != 0 && options.output.empty() ? "table" : "json";
-  }
-  const report::Writer* writer = report::find_writer(format);
+  const report::Writer* writer = report::find_writer(options.format);
   std::ostringstream rendered;
   writer->write(report, rendered);
   if (auto written = write_output(options.output, rendered.str()); !written) {

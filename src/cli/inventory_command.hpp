@@ -10,7 +10,7 @@ namespace vigil::cli {
 struct InventoryCommandOptions {
   std::string target;
   std::string kind;  // "fs" or "rootfs"; "auto" picks rootfs when the target has etc/os-release
-  std::string format;
+  std::string format = "table";
   std::string output;  // empty: stdout
   unsigned threads = 0;
   bool cross_fs = false;
