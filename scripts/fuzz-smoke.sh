@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for a few seconds, seeded from its tests/data folder.
+# Usage: fuzz-smoke.sh BUILD_FUZZ_DIR SECONDS. Fails on the first crash, leak or timeout.
+set -euo pipefail
+dir=$1
+seconds=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# fuzz target -> seed folder under tests/data (the parser's group)
+seed_dir() {
+  case "$1" in
+    os_release|dpkg_status|apk_installed|rpmdb_sqlite) echo os ;;
+    npm_lock|yarn_lock|pnpm_lock|node_package_json) echo npm ;;
+    requirements_txt|poetry_lock|pipfile_lock|uv_lock|python_metadata) echo python ;;
+    go_*) echo go ;;
+    cargo_*) echo rust ;;
+    jar|pom_xml|gradle_lockfile) echo java ;;
+    composer_lock) echo php ;;
+    gemfile_lock) echo ruby ;;
+    nuget_lock|dotnet_deps) echo dotnet ;;
+    conan_lock|vcpkg_*) echo cpp ;;
+    elf*) echo go ;;
+    *) echo "" ;;
+  esac
+}
+
+count=0
+for target in "$dir"/fuzz_*; do
+  [[ -x "$target" ]] || continue
+  name=$(basename "$target")
+  name=${name#fuzz_}
+  work=$(mktemp -d)
+  seeds="$root/tests/data/$(seed_dir "$name")"
+  [[ -d "$seeds" ]] || seeds=""
+  echo "fuzz $name (${seconds}s, seeds: ${seeds:-none})" >&2
+  (cd "$work" && "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -print_final_stats=0 "$work" $seeds >"$work/log" 2>&1) || {
+    tail -n 40 "$work/log" >&2
+    echo "fuzz target $name failed (log above)" >&2
+    exit 1
+  }
+  rm -rf "$work"
+  count=$((count + 1))
+done
+echo "$count passed, 0 failed (fuzz smoke: every target ran ${seconds}s without a crash)"

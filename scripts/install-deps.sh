@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vigil needs to build (and, with --test, to run its test suite).
+# Debian 12; run as root. The list mirrors cmake/Dependencies.cmake.
+set -euo pipefail
+
+build_packages=(
+  cmake ninja-build g++ pkg-config
+  libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev
+  libtomlplusplus-dev libpugixml-dev libarchive-dev libsqlite3-dev zlib1g-dev libssl-dev
+)
+test_packages=(
+  libgtest-dev libgmock-dev python3 python3-jsonschema
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev
+)
+
+packages=("${build_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
