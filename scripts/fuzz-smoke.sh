@@ -19,7 +19,7 @@ seed_dir() {
     gemfile_lock) echo ruby ;;
     nuget_lock|dotnet_deps) echo dotnet ;;
     conan_lock|vcpkg_*) echo cpp ;;
-    elf*) echo go ;;
+    elf) echo rust ;;
     *) echo "" ;;
   esac
 }
