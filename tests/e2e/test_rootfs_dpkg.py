@@ -25,7 +25,7 @@ class RootfsDpkgTest(unittest.TestCase):
             self.assertEqual(qualifiers.get("distro"), "debian-12", purl)
             name_version = purl[len("pkg:deb/debian/"):].split("?", 1)[0]
             name, version = name_version.split("@", 1)
-            self.assertEqual(name, comp["name"])
+            self.assertEqual(unquote(name), comp["name"])
             self.assertEqual(unquote(version), comp["version"])
             found.add((comp["name"], comp["version"], qualifiers.get("arch", "")))
         self.assertEqual(found - expected, set(), "listed by vigil but not by dpkg-query")
