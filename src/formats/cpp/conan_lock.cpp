@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "formats/cpp.hpp"
-#include "formats/cpp/json_read.hpp"
+#include "formats/json_read.hpp"
 
 namespace vigil::formats {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "formats/cpp.hpp"
-#include "formats/cpp/json_read.hpp"
+#include "formats/json_read.hpp"
 
 namespace vigil::formats {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/strings.hpp"
-#include "formats/cpp/json_read.hpp"
+#include "formats/json_read.hpp"
 #include "formats/dotnet.hpp"
 
 namespace vigil::formats {

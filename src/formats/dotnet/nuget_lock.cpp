@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "core/strings.hpp"
-#include "formats/cpp/json_read.hpp"
+#include "formats/json_read.hpp"
 #include "formats/dotnet.hpp"
 
 namespace vigil::formats {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "formats/cpp/json_read.hpp"
+#include "formats/json_read.hpp"
 #include "formats/php.hpp"
 
 namespace vigil::formats {
