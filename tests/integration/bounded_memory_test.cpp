@@ -81,10 +81,10 @@ TEST(BoundedMemory, TenGibSparseFilesWithWantedNames) {
 
 TEST(BoundedMemory, ManySmallFiles) {
   vigil::test::TempDir dir;
-  for (int d = 0; d < 200; ++d) {
+  for (int d = 0; d < 100; ++d) {
     const auto sub = dir.path() / ("d" + std::to_string(d));
     std::filesystem::create_directories(sub);
-    for (int f = 0; f < 250; ++f) {
+    for (int f = 0; f < 100; ++f) {
       const int fd = ::open((sub / ("f" + std::to_string(f) + ".txt")).c_str(), O_CREAT | O_WRONLY, 0644);
       ASSERT_GE(fd, 0);
       ::close(fd);
