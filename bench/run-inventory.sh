@@ -2,7 +2,9 @@
 # Times `vigil scan rootfs` against `trivy rootfs` (offline, package listing only) on the same corpora
 # in the same run: hyperfine medians of several runs, peak RSS (median of 3), and a package diff.
 # Prerequisites: bash bench/get-trivy.sh; bash bench/make-corpora.sh; a release build (cmake --preset release).
-# Usage: bench/run-inventory.sh [CORPUS...]   (default: rootfs-bookworm lockfiles /)
+# Usage: bench/run-inventory.sh [MODE:CORPUS...]
+#   default: rootfs:rootfs-bookworm fs:lockfiles rootfs:/   (MODE is the subcommand both tools run:
+#   Trivy's rootfs skips lockfiles, so the lockfile corpus is scanned with `fs` by both)
 # Results: bench/work/results/<corpus>.{md,json,diff.txt} and bench/work/results/summary.md
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,14 +20,14 @@ mkdir -p "$out"
 [[ -x $trivy ]] || { echo "get Trivy first: bash bench/get-trivy.sh" >&2; exit 2; }
 
 corpora=("$@")
-((${#corpora[@]})) || corpora=(rootfs-bookworm lockfiles /)
+((${#corpora[@]})) || corpora=(rootfs:rootfs-bookworm fs:lockfiles rootfs:/)
 
-trivy_cmd() {  # trivy_cmd DIR OUTPUT
-  echo "$trivy rootfs --cache-dir $cache --skip-db-update --skip-java-db-update --offline-scan --quiet" \
+trivy_cmd() {  # trivy_cmd DIR OUTPUT (uses $mode)
+  echo "$trivy $mode --cache-dir $cache --skip-db-update --skip-java-db-update --offline-scan --quiet" \
        "--format json --list-all-pkgs --scanners vuln --output $2 $1"
 }
 vigil_cmd() {
-  echo "$vigil scan rootfs $1 --format json --quiet --output $2"
+  echo "$vigil scan $mode $1 --format json --quiet --output $2"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 peak_rss_kib() {  # median of 3 runs of a command line
@@ -38,7 +40,7 @@ startup=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['resul
 
 summary=$out/summary.md
 {
-  echo "# Inventory benchmark: vigil scan rootfs vs trivy rootfs ($(date -u +%F), $(nproc) cores, $runs runs)"
+  echo "# Inventory benchmark: vigil scan vs trivy (same mode) ($(date -u +%F), $(nproc) cores, $runs runs)"
   echo
   echo "Trivy start-up (median of \`trivy --version\`): ${startup} s; 'corrected' = Trivy median minus that."
   echo
@@ -46,7 +48,9 @@ summary=$out/summary.md
   echo "|---|---|---|---|---|---|---|---|"
 } >"$summary"
 
-for corpus in "${corpora[@]}"; do
+for spec in "${corpora[@]}"; do
+  mode=${spec%%:*}
+  corpus=${spec#*:}
   dir=$corpus
   [[ $corpus == /* ]] || dir=$work/$corpus
   name=$(echo "$corpus" | tr '/' '_')
@@ -64,7 +68,7 @@ print(r['vigil'], r['trivy'])" "$out/$name.json")
   trss=$(peak_rss_kib "$(trivy_cmd "$dir" /dev/null)")
   python3 "$here/compare-packages.py" "$vjson" "$tjson" >"$out/$name.diff.txt"
   counts=$(grep '^unique' "$out/$name.diff.txt" | sed 's/.*vigil \([0-9]*\), trivy \([0-9]*\)/\1 \/ \2/')
-  python3 - "$corpus" "$vmed" "$tmed" "$startup" "$vrss" "$trss" "$counts" >>"$summary" <<'PY'
+  python3 - "$mode $corpus" "$vmed" "$tmed" "$startup" "$vrss" "$trss" "$counts" >>"$summary" <<'PY'
 import sys
 corpus, v, t, s, vr, tr, counts = sys.argv[1:]
 v, t, s, vr, tr = float(v), float(t), float(s), float(vr), float(tr)

@@ -25,6 +25,10 @@ inline Result<element> parse(simdjson::dom::parser& parser, std::string_view byt
   return doc;
 }
 
+// Parses a document whose top level must be an object; what names the format in the error.
+// The object points into parser's memory: parser must outlive it.
+inline Result<object> parse_object(simdjson::dom::parser& parser, std::string_view bytes, std::string_view what);
+
 // The value of key when it is a string; empty when absent or of another type.
 inline std::string_view string_field(object obj, std::string_view key) {
   std::string_view out;
@@ -48,6 +52,18 @@ inline std::string_view type_name(element e) {
     case simdjson::dom::element_type::BOOL: return "boolean";
     default: return "number";
   }
+}
+
+inline Result<object> parse_object(simdjson::dom::parser& parser, std::string_view bytes, std::string_view what) {
+  auto doc = parse(parser, bytes);
+  if (!doc) {
+    return tl::unexpected(doc.error());
+  }
+  object root;
+  if (doc->get_object().get(root)) {
+    return fail(std::string(what) + " is a JSON " + std::string(type_name(*doc)) + ", expected an object");
+  }
+  return root;
 }
 
 }  // namespace vigil::formats::json

@@ -143,14 +143,11 @@ void parse_v2_list(json::object root, std::string_view key, model::Scope scope, 
 
 Result<Parsed> parse_conan_lock(std::string_view /*path*/, std::string_view bytes) {
   simdjson::dom::parser parser;
-  auto doc = json::parse(parser, bytes);
-  if (!doc) {
-    return fail(doc.error().message);
+  auto parsed_root = json::parse_object(parser, bytes, "conan.lock");
+  if (!parsed_root) {
+    return tl::unexpected(parsed_root.error());
   }
-  json::object root;
-  if (doc->get_object().get(root)) {
-    return fail(fmt::format("conan.lock is a JSON {}, expected an object", json::type_name(*doc)));
-  }
+  const json::object root = *parsed_root;
   Parsed parsed;
   json::object graph;
   if (!root["graph_lock"].get_object().get(graph)) {

@@ -135,14 +135,11 @@ void read_overrides(json::object root, const DependencyMap& deps, Parsed& parsed
 
 Result<Parsed> parse_vcpkg_json(std::string_view /*path*/, std::string_view bytes) {
   simdjson::dom::parser parser;
-  auto doc = json::parse(parser, bytes);
-  if (!doc) {
-    return fail(doc.error().message);
+  auto parsed_root = json::parse_object(parser, bytes, "vcpkg.json");
+  if (!parsed_root) {
+    return tl::unexpected(parsed_root.error());
   }
-  json::object root;
-  if (doc->get_object().get(root)) {
-    return fail(fmt::format("vcpkg.json is a JSON {}, expected an object", json::type_name(*doc)));
-  }
+  const json::object root = *parsed_root;
   Parsed parsed;
   const DependencyMap deps = read_dependencies(root, parsed);
   NameSet overridden;

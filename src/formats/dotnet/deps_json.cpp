@@ -45,14 +45,11 @@ NameSet direct_names(json::object root, json::object libraries) {
 
 Result<Parsed> parse_dotnet_deps_json(std::string_view /*path*/, std::string_view bytes) {
   simdjson::dom::parser parser;
-  auto doc = json::parse(parser, bytes);
-  if (!doc) {
-    return fail(doc.error().message);
+  auto parsed_root = json::parse_object(parser, bytes, "deps.json");
+  if (!parsed_root) {
+    return tl::unexpected(parsed_root.error());
   }
-  json::object root;
-  if (doc->get_object().get(root)) {
-    return fail(fmt::format("deps.json is a JSON {}, expected an object", json::type_name(*doc)));
-  }
+  const json::object root = *parsed_root;
   Parsed parsed;
   json::object libraries;
   if (root["libraries"].get_object().get(libraries)) {

@@ -67,14 +67,11 @@ void read_target(std::string_view target, json::object packages, Parsed& parsed,
 
 Result<Parsed> parse_nuget_packages_lock(std::string_view /*path*/, std::string_view bytes) {
   simdjson::dom::parser parser;
-  auto doc = json::parse(parser, bytes);
-  if (!doc) {
-    return fail(doc.error().message);
+  auto parsed_root = json::parse_object(parser, bytes, "packages.lock.json");
+  if (!parsed_root) {
+    return tl::unexpected(parsed_root.error());
   }
-  json::object root;
-  if (doc->get_object().get(root)) {
-    return fail(fmt::format("packages.lock.json is a JSON {}, expected an object", json::type_name(*doc)));
-  }
+  const json::object root = *parsed_root;
   Parsed parsed;
   int64_t version = 0;
   if (!root["version"].get_int64().get(version) && version != 1 && version != 2) {

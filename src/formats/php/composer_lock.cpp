@@ -83,14 +83,11 @@ void read_section(json::object root, std::string_view key, model::Scope scope, P
 
 Result<Parsed> parse_composer_lock(std::string_view /*path*/, std::string_view bytes) {
   simdjson::dom::parser parser;
-  auto doc = json::parse(parser, bytes);
-  if (!doc) {
-    return fail(doc.error().message);
+  auto parsed_root = json::parse_object(parser, bytes, "composer.lock");
+  if (!parsed_root) {
+    return tl::unexpected(parsed_root.error());
   }
-  json::object root;
-  if (doc->get_object().get(root)) {
-    return fail(fmt::format("composer.lock is a JSON {}, expected an object", json::type_name(*doc)));
-  }
+  const json::object root = *parsed_root;
   Parsed parsed;
   if (!json::has_field(root, "packages")) {
     parsed.warnings.push_back({"", 0, "no \"packages\" array: not a composer.lock?"});
