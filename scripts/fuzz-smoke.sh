@@ -2,7 +2,7 @@
 # Runs every libFuzzer target for a few seconds, seeded from its tests/data folder.
 # Usage: fuzz-smoke.sh BUILD_FUZZ_DIR SECONDS. Fails on the first crash, leak or timeout.
 set -euo pipefail
-dir=$1
+dir=$(cd "$1" && pwd)
 seconds=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 
