@@ -38,8 +38,10 @@ def vigil_keys(path):
     return keys
 
 
-def trivy_version(pkg):
+def trivy_version(pkg, eco):
     version = pkg.get("Version", "")
+    if eco == "Go" and version and version[0].isdigit():
+        version = "v" + version  # Trivy drops Go's "v" prefix; the module version has it
     if pkg.get("Release"):
         version += "-" + pkg["Release"]
     if pkg.get("Epoch"):
@@ -54,7 +56,10 @@ def trivy_keys(path):
     for result in doc.get("Results", []) or []:
         eco = TRIVY_TYPES.get(result.get("Type", ""), result.get("Type", ""))
         for p in result.get("Packages", []) or []:
-            keys[(eco, norm_name(eco, p["Name"]), trivy_version(p))] += 1
+            if not p.get("Name"):
+                keys[("(nameless)", p.get("ID", ""), "")] += 1  # Trivy emits these for pnpm v9 importers
+                continue
+            keys[(eco, norm_name(eco, p["Name"]), trivy_version(p, eco))] += 1
     return keys
 
 
