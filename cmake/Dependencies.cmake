@@ -6,7 +6,8 @@ find_package(fmt REQUIRED)                  # libfmt-dev
 find_package(CLI11 REQUIRED)                # libcli11-dev
 find_package(nlohmann_json REQUIRED)        # nlohmann-json3-dev (documents we build)
 find_package(simdjson REQUIRED)             # libsimdjson-dev (bulk JSON input)
-find_package(yaml-cpp REQUIRED)             # libyaml-cpp-dev
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)  # libyaml-dev (event parser under formats/yaml)
 find_package(tomlplusplus REQUIRED)         # libtomlplusplus-dev
 find_package(pugixml REQUIRED)              # libpugixml-dev
 find_package(LibArchive REQUIRED)           # libarchive-dev

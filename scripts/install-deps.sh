@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   cmake ninja-build g++ pkg-config
-  libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev
+  libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-dev
   libtomlplusplus-dev libpugixml-dev libarchive-dev libsqlite3-dev zlib1g-dev libssl-dev
 )
 test_packages=(

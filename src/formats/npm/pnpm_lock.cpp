@@ -1,8 +1,6 @@
 // pnpm-lock.yaml: lockfileVersion 5.x ("/name/1.2.3"), 6.x ("/name@1.2.3") and 9.x ("name@1.2.3" plus snapshots).
 // Direct dependencies come from the importers; dev scope from "dev:" (5/6) or, in 9.x, from which importer lists
 // reach a package through the dependency graph.
-#include <yaml-cpp/yaml.h>
-
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -12,74 +10,13 @@
 #include "core/strings.hpp"
 #include "formats/npm.hpp"
 #include "formats/npm/npm_common.hpp"
+#include "formats/yaml/yaml_tree.hpp"
 
 namespace vigil::formats {
 namespace {
 
 using npm_detail::PackageSet;
-
-// yaml-cpp recurses once per nesting level with no limit of its own; pnpm never nests beyond ~6.
-constexpr int kMaxYamlDepth = 128;
-
-// Upper bound of the YAML nesting: indentation plus block indicators on the line plus open flow collections.
-// Quoted scalars and comments are skipped so that brackets inside them do not close real collections.
-bool yaml_too_deep(std::string_view s) {
-  int flow = 0;
-  int line_depth = 0;
-  bool line_start = true;
-  char prev = '\n';
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '\n') {
-      line_start = true;
-      line_depth = 0;
-    } else if (line_start && c == ' ') {
-      ++line_depth;
-    } else {
-      line_start = false;
-      const bool at_scalar_start = prev == '\n' || prev == ' ' || prev == '[' || prev == '{' || prev == ',';
-      if ((c == '"' || c == '\'') && at_scalar_start) {
-        for (++i; i < s.size(); ++i) {
-          if (c == '"' && s[i] == '\\') {
-            ++i;
-          } else if (s[i] == c && (c == '"' || i + 1 >= s.size() || s[i + 1] != '\'')) {
-            break;
-          } else if (c == '\'' && s[i] == '\'') {
-            ++i;  // '' is an escaped quote inside a single-quoted scalar
-          }
-        }
-      } else if (c == '#' && (prev == ' ' || prev == '\n')) {
-        while (i + 1 < s.size() && s[i + 1] != '\n') {
-          ++i;
-        }
-      } else if (c == '[' || c == '{') {
-        ++flow;
-      } else if (c == ']' || c == '}') {
-        flow = flow > 0 ? flow - 1 : 0;
-      } else if ((c == '-' || c == '?' || c == ':') && (i + 1 == s.size() || s[i + 1] == ' ' || s[i + 1] == '\n')) {
-        ++line_depth;
-      }
-    }
-    if (line_depth + flow > kMaxYamlDepth) {
-      return true;
-    }
-    prev = i < s.size() ? s[i] : '\n';
-  }
-  return false;
-}
-
-std::string_view scalar(const YAML::Node& n) {
-  return n.IsScalar() ? std::string_view(n.Scalar()) : std::string_view{};
-}
-
-// node[key] without yaml-cpp's InvalidNode exception for missing keys or non-map nodes.
-YAML::Node child(const YAML::Node& n, const char* key) {
-  if (!n.IsMap()) {
-    return YAML::Node();
-  }
-  const YAML::Node c = n[key];
-  return c.IsDefined() ? c : YAML::Node();
-}
+using yaml::Node;
 
 std::string_view strip_leading_slash(std::string_view s) {
   return starts_with(s, "/") ? s.substr(1) : s;
@@ -129,7 +66,7 @@ std::string dep_key(std::string_view name, std::string_view value, int major) {
 struct Lock {
   int major = 0;
   std::unordered_map<std::string, std::vector<std::string>> graph;  // package key -> dependency keys
-  std::unordered_map<std::string, YAML::Node> info;                 // package key (no peers in 9.x) -> entry
+  std::unordered_map<std::string, Node> info;                       // package key (no peers in 9.x) -> entry
   std::vector<std::string> order;                                   // graph keys in file order
   std::unordered_set<std::string> direct;
   std::vector<std::string> prod_roots;
@@ -137,21 +74,21 @@ struct Lock {
   bool has_importers = false;
 };
 
-void read_graph(const YAML::Node& section, Lock& lock) {
-  for (const auto& kv : section) {
-    std::string key(strip_leading_slash(scalar(kv.first)));
+void read_graph(const Node& section, Lock& lock) {
+  for (const auto& kv : section.entries()) {
+    std::string key(strip_leading_slash(kv.key.scalar()));
     auto& deps = lock.graph[key];
     lock.order.push_back(key);
-    if (!kv.second.IsMap()) {
+    if (!kv.value.is_map()) {
       continue;
     }
     for (const char* list : {"dependencies", "optionalDependencies"}) {
-      const YAML::Node d = child(kv.second, list);
-      if (!d.IsMap()) {
+      const Node d = kv.value.get(list);
+      if (!d.is_map()) {
         continue;
       }
-      for (const auto& dep : d) {
-        std::string k = dep_key(scalar(dep.first), scalar(dep.second), lock.major);
+      for (const auto& dep : d.entries()) {
+        std::string k = dep_key(dep.key.scalar(), dep.value.scalar(), lock.major);
         if (!k.empty()) {
           deps.push_back(std::move(k));
         }
@@ -161,20 +98,20 @@ void read_graph(const YAML::Node& section, Lock& lock) {
 }
 
 // One importer (a workspace folder, or the lockfile root before 6.x): {name: {specifier, version}} or {name: ver}.
-void read_importer(const YAML::Node& importer, Lock& lock) {
-  if (!importer.IsMap()) {
+void read_importer(const Node& importer, Lock& lock) {
+  if (!importer.is_map()) {
     return;
   }
   for (const char* list : {"dependencies", "optionalDependencies", "devDependencies"}) {
-    const YAML::Node d = child(importer, list);
-    if (!d.IsMap()) {
+    const Node d = importer.get(list);
+    if (!d.is_map()) {
       continue;
     }
     lock.has_importers = true;
     const bool dev = std::string_view(list) == "devDependencies";
-    for (const auto& dep : d) {
-      const YAML::Node v = dep.second.IsMap() ? child(dep.second, "version") : dep.second;
-      std::string k = dep_key(scalar(dep.first), scalar(v), lock.major);
+    for (const auto& dep : d.entries()) {
+      const Node v = dep.value.is_map() ? dep.value.get("version") : dep.value;
+      std::string k = dep_key(dep.key.scalar(), v.scalar(), lock.major);
       if (!k.empty()) {
         lock.direct.insert(k);
         (dev ? lock.dev_roots : lock.prod_roots).push_back(std::move(k));
@@ -204,21 +141,21 @@ void emit(const Lock& lock, PackageSet& out) {
   for (const std::string& key : lock.order) {
     const NameVersion nv = split_key(key, lock.major);
     const auto it = lock.info.find(lock.major >= 9 ? key.substr(0, key.find('(')) : key);
-    const YAML::Node entry = it == lock.info.end() ? YAML::Node() : it->second;
+    const Node entry = it == lock.info.end() ? Node() : it->second;
     std::string_view name = nv.name;
     std::string_view version = nv.version;
     model::Scope scope = prod.count(key)  ? model::Scope::Prod
                          : dev.count(key) ? model::Scope::Dev
                                           : model::Scope::Unknown;
-    if (entry.IsMap()) {
-      if (const YAML::Node n = child(entry, "name"); n.IsScalar()) {
-        name = n.Scalar();
+    if (entry.is_map()) {
+      if (const Node n = entry.get("name"); n.is_scalar()) {
+        name = n.scalar();
       }
-      if (const YAML::Node v = child(entry, "version"); v.IsScalar()) {
-        version = v.Scalar();
+      if (const Node v = entry.get("version"); v.is_scalar()) {
+        version = v.scalar();
       }
-      if (const YAML::Node d = child(entry, "dev"); d.IsScalar()) {
-        scope = d.Scalar() == "true" ? model::Scope::Dev : model::Scope::Prod;
+      if (const Node d = entry.get("dev"); d.is_scalar()) {
+        scope = d.scalar() == "true" ? model::Scope::Dev : model::Scope::Prod;
       }
     }
     version = strip_peers(version, lock.major);
@@ -233,8 +170,8 @@ void emit(const Lock& lock, PackageSet& out) {
   }
 }
 
-int major_of(const YAML::Node& v) {
-  const std::string_view s = scalar(v);
+int major_of(const Node& v) {
+  const std::string_view s = v.scalar();
   int major = 0;
   for (size_t i = 0; i < s.size() && i < 4 && s[i] >= '0' && s[i] <= '9'; ++i) {
     major = major * 10 + (s[i] - '0');
@@ -243,31 +180,35 @@ int major_of(const YAML::Node& v) {
 }
 
 Result<Parsed> parse_lock(std::string_view bytes) {
-  if (yaml_too_deep(bytes)) {
-    return fail("YAML nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+  // pnpm writes its lockfile with js-yaml's noRefs: an alias can only come from a hand-made (or hostile) file.
+  yaml::Limits limits;
+  limits.allow_aliases = false;
+  const auto doc = yaml::load(bytes, limits);
+  if (!doc) {
+    return fail(doc.error().message);
   }
-  const YAML::Node root = YAML::Load(std::string(bytes));
-  if (!root.IsMap()) {
+  const Node root = doc->root();
+  if (!root.is_map()) {
     return fail("not a pnpm lockfile: the top level is not a mapping");
   }
   Lock lock;
-  lock.major = major_of(child(root, "lockfileVersion"));
+  lock.major = major_of(root.get("lockfileVersion"));
   PackageSet out;
   if (lock.major < 5) {
-    out.warn(0, "unknown lockfileVersion \"" + std::string(scalar(child(root, "lockfileVersion"))) + "\": read as 6.0");
+    out.warn(0, "unknown lockfileVersion \"" + std::string(root.get("lockfileVersion").scalar()) + "\": read as 6.0");
     lock.major = 6;
   }
-  const YAML::Node packages = child(root, "packages");
-  const YAML::Node snapshots = child(root, "snapshots");
-  if (packages.IsMap()) {
-    for (const auto& kv : packages) {
-      lock.info.emplace(strip_leading_slash(scalar(kv.first)), kv.second);
+  const Node packages = root.get("packages");
+  const Node snapshots = root.get("snapshots");
+  if (packages.is_map()) {
+    for (const auto& kv : packages.entries()) {
+      lock.info.emplace(strip_leading_slash(kv.key.scalar()), kv.value);
     }
   }
-  read_graph(snapshots.IsMap() ? snapshots : packages.IsMap() ? packages : YAML::Node(), lock);
-  if (const YAML::Node importers = child(root, "importers"); importers.IsMap()) {
-    for (const auto& kv : importers) {
-      read_importer(kv.second, lock);
+  read_graph(snapshots.is_map() ? snapshots : packages.is_map() ? packages : Node(), lock);
+  if (const Node importers = root.get("importers"); importers.is_map()) {
+    for (const auto& kv : importers.entries()) {
+      read_importer(kv.value, lock);
     }
   } else {
     read_importer(root, lock);
@@ -281,9 +222,7 @@ Result<Parsed> parse_lock(std::string_view bytes) {
 Result<Parsed> parse_pnpm_lock(std::string_view /*path*/, std::string_view bytes) {
   try {
     return parse_lock(bytes);
-  } catch (const YAML::Exception& e) {
-    return fail(std::string("invalid YAML: ") + e.what());
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // std::bad_alloc
     return fail(std::string("cannot read pnpm lockfile: ") + e.what());
   }
 }
