@@ -31,15 +31,8 @@ struct Analyzer {
 
 std::span<const Analyzer> all_analyzers();
 
-// Adapter for the common case: a pure parser of the whole file's bytes.
-template <formats::ParseFn Parse>
-void analyze_bytes(FileContent& file, AnalyzerOutput& out) {
-  auto bytes = file.bytes();
-  if (!bytes) {
-    out.warnings.push_back({std::string(file.info().path), 0, bytes.error().message});
-    return;
-  }
-  auto parsed = Parse(file.info().path, *bytes);
+// Moves what a parser returned into out; a failed parse becomes one warning naming the file.
+inline void add_parsed(Result<formats::Parsed> parsed, const FileContent& file, AnalyzerOutput& out) {
   if (!parsed) {
     out.warnings.push_back({std::string(file.info().path), 0, parsed.error().message});
     return;
@@ -53,6 +46,17 @@ void analyze_bytes(FileContent& file, AnalyzerOutput& out) {
   if (parsed->os && !out.os) {
     out.os = std::move(parsed->os);
   }
+}
+
+// Adapter for the common case: a pure parser of the whole file's bytes.
+template <formats::ParseFn Parse>
+void analyze_bytes(FileContent& file, AnalyzerOutput& out) {
+  auto bytes = file.bytes();
+  if (!bytes) {
+    out.warnings.push_back({std::string(file.info().path), 0, bytes.error().message});
+    return;
+  }
+  add_parsed(Parse(file.info().path, *bytes), file, out);
 }
 
 }  // namespace vigil::scan

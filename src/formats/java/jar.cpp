@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
@@ -42,18 +44,67 @@ struct ArchiveCloser {
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveCloser>;
 
-Result<ArchivePtr> open_zip(std::string_view bytes) {
-  ArchivePtr a(archive_read_new());
-  if (!a) {
-    return fail("libarchive allocation failed");
+// A zip being read from a ByteSource through libarchive's callbacks; kept at a stable address because
+// libarchive holds a pointer to it.
+class ZipReader {
+ public:
+  explicit ZipReader(const ByteSource& source) : source_(source), buffer_(64 * 1024) {}
+
+  Result<archive*> open() {
+    archive_.reset(archive_read_new());
+    if (!archive_) {
+      return fail("libarchive allocation failed");
+    }
+    archive* a = archive_.get();
+    archive_read_support_format_zip(a);
+    archive_read_set_callback_data(a, this);
+    archive_read_set_read_callback(a, &ZipReader::read);
+    archive_read_set_skip_callback(a, &ZipReader::skip);
+    archive_read_set_seek_callback(a, &ZipReader::seek);  // lets libarchive use the central directory
+    if (archive_read_open1(a) != ARCHIVE_OK) {
+      return fail(fmt::format("not a zip archive: {}", archive_error_string(a) ? archive_error_string(a) : ""));
+    }
+    return a;
   }
-  archive_read_support_format_zip(a.get());
-  if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
-    return fail(
-        fmt::format("not a zip archive: {}", archive_error_string(a.get()) ? archive_error_string(a.get()) : ""));
+
+ private:
+  static la_ssize_t read(archive* a, void* self_ptr, const void** out) {
+    auto* self = static_cast<ZipReader*>(self_ptr);
+    auto n = self->source_.read_at(self->pos_, self->buffer_);
+    if (!n) {
+      archive_set_error(a, EIO, "%s", n.error().message.c_str());
+      return ARCHIVE_FATAL;
+    }
+    self->pos_ += *n;
+    *out = self->buffer_.data();
+    return static_cast<la_ssize_t>(*n);
   }
-  return a;
-}
+  // Skipping entry data costs nothing: the next read starts further on.
+  static la_int64_t skip(archive* /*a*/, void* self_ptr, la_int64_t request) {
+    auto* self = static_cast<ZipReader*>(self_ptr);
+    const uint64_t left = self->source_.size > self->pos_ ? self->source_.size - self->pos_ : 0;
+    const auto n = std::min<uint64_t>(left, request > 0 ? static_cast<uint64_t>(request) : 0);
+    self->pos_ += n;
+    return static_cast<la_int64_t>(n);
+  }
+
+  static la_int64_t seek(archive* /*a*/, void* self_ptr, la_int64_t offset, int whence) {
+    auto* self = static_cast<ZipReader*>(self_ptr);
+    const auto size = static_cast<la_int64_t>(self->source_.size);
+    const la_int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? static_cast<la_int64_t>(self->pos_) : size;
+    const la_int64_t target = base + offset;
+    if (target < 0 || target > size) {
+      return ARCHIVE_FATAL;
+    }
+    self->pos_ = static_cast<uint64_t>(target);
+    return target;
+  }
+
+  const ByteSource& source_;
+  std::vector<char> buffer_;
+  uint64_t pos_ = 0;
+  ArchivePtr archive_;
+};
 
 std::string entry_name(archive_entry* entry) {
   const char* utf8 = archive_entry_pathname_utf8(entry);
@@ -102,7 +153,7 @@ void warn(Walk& walk, const std::string& where, const std::string& message) {
   walk.out->warnings.push_back({"", 0, where.empty() ? message : fmt::format("{}: {}", where, message)});
 }
 
-void scan_archive(std::string_view bytes, const std::string& location, std::string_view file_name, int depth,
+void scan_archive(const ByteSource& source, const std::string& location, std::string_view file_name, int depth,
                   Walk& walk);
 
 // What one archive says about itself, gathered over its entries and turned into packages at the end.
@@ -127,7 +178,7 @@ void visit_nested(archive* a, const std::string& name, const std::string& locati
     }
     return;
   }
-  scan_archive(*data, nested_location, base_name(name), depth + 1, walk);
+  scan_archive(ByteSource::of(*data), nested_location, base_name(name), depth + 1, walk);
 }
 
 void visit_entry(archive* a, archive_entry* entry, const std::string& location, int depth, Identity& id, Walk& walk) {
@@ -181,9 +232,10 @@ void emit_identity(const Identity& id, const std::string& location, std::string_
 }
 
 // location: "" for the file itself, "WEB-INF/lib/x.jar" or "lib/a.war!/WEB-INF/lib/x.jar" when nested.
-void scan_archive(std::string_view bytes, const std::string& location, std::string_view file_name, int depth,
+void scan_archive(const ByteSource& source, const std::string& location, std::string_view file_name, int depth,
                   Walk& walk) {
-  auto a = open_zip(bytes);
+  ZipReader reader(source);
+  auto a = reader.open();
   if (!a) {
     warn(walk, location, a.error().message);
     return;
@@ -191,15 +243,15 @@ void scan_archive(std::string_view bytes, const std::string& location, std::stri
   Identity id;
   archive_entry* entry = nullptr;
   int rc = ARCHIVE_OK;
-  while ((rc = archive_read_next_header(a->get(), &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+  while ((rc = archive_read_next_header(*a, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
     if (++walk.entries > kMaxEntries) {
       warn(walk, location, fmt::format("more than {} archive entries; stopped reading", kMaxEntries));
       return;
     }
-    visit_entry(a->get(), entry, location, depth, id, walk);
+    visit_entry(*a, entry, location, depth, id, walk);
   }
   if (rc != ARCHIVE_EOF) {
-    const char* err = archive_error_string(a->get());
+    const char* err = archive_error_string(*a);
     warn(walk, location, fmt::format("archive is damaged: {}", err ? err : "read error"));
   }
   emit_identity(id, location, file_name, walk);
@@ -207,17 +259,18 @@ void scan_archive(std::string_view bytes, const std::string& location, std::stri
 
 }  // namespace
 
-Result<Parsed> parse_jar(std::string_view path, std::string_view bytes) {
+Result<Parsed> parse_jar_source(std::string_view path, const ByteSource& source) {
   {
     // A file that is not a zip at all is an error, not a warning: check the first header before walking.
-    auto a = open_zip(bytes);
+    ZipReader reader(source);
+    auto a = reader.open();
     if (!a) {
       return fail(a.error().message);
     }
     archive_entry* entry = nullptr;
-    const int rc = archive_read_next_header(a->get(), &entry);
+    const int rc = archive_read_next_header(*a, &entry);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN && rc != ARCHIVE_EOF) {
-      const char* err = archive_error_string(a->get());
+      const char* err = archive_error_string(*a);
       return fail(fmt::format("not a readable zip archive: {}", err ? err : "read error"));
     }
   }
@@ -225,13 +278,17 @@ Result<Parsed> parse_jar(std::string_view path, std::string_view bytes) {
   Walk walk;
   walk.out = &parsed;
   walk.path = path;
-  walk.budget = std::min(kMaxBudget, std::max(kMinBudget, kMaxRatio * static_cast<uint64_t>(bytes.size())));
-  scan_archive(bytes, "", base_name(path), 0, walk);
+  walk.budget = std::min(kMaxBudget, std::max(kMinBudget, kMaxRatio * source.size));
+  scan_archive(source, "", base_name(path), 0, walk);
   if (walk.unsafe_names > kMaxUnsafeWarnings) {
     parsed.warnings.push_back(
         {"", 0, fmt::format("{} more archive entries with unsafe paths", walk.unsafe_names - kMaxUnsafeWarnings)});
   }
   return parsed;
+}
+
+Result<Parsed> parse_jar(std::string_view path, std::string_view bytes) {
+  return parse_jar_source(path, ByteSource::of(bytes));
 }
 
 }  // namespace vigil::formats

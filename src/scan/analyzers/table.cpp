@@ -15,6 +15,7 @@
 #include "formats/rust.hpp"
 #include "scan/analyzer.hpp"
 #include "scan/analyzers/executable.hpp"
+#include "scan/analyzers/java_archive.hpp"
 
 namespace vigil::scan {
 namespace {
@@ -98,7 +99,7 @@ constexpr std::array kAnalyzers{
              analyze_bytes<formats::parse_cargo_lock>},
     Analyzer{"executable", "1", wants_executable, analyze_executable},
     // Java
-    Analyzer{"java-archive", "1", java_archive, analyze_bytes<formats::parse_jar>},
+    Analyzer{"java-archive", "1", java_archive, analyze_java_archive},
     Analyzer{"pom", "1", [](const FileInfo& f) { return named(f, "pom.xml"); }, analyze_bytes<formats::parse_pom_xml>},
     Analyzer{"gradle-lock", "1", [](const FileInfo& f) { return named(f, "gradle.lockfile"); },
              analyze_bytes<formats::parse_gradle_lockfile>},
