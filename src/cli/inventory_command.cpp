@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/output_file.hpp"
@@ -110,9 +109,7 @@ int run_inventory_command(const InventoryCommandOptions& options) {
   }
   report::Report report{options.target, kind, kVersion, now_rfc3339(), std::move(*inventory)};
   const report::Writer* writer = report::find_writer(options.format);
-  std::ostringstream rendered;
-  writer->write(report, rendered);
-  if (auto written = write_output(options.output, rendered.str()); !written) {
+  if (auto written = write_output(options.output, [&](std::ostream& out) { writer->write(report, out); }); !written) {
     fmt::print(stderr, "error: {}\n", written.error().message);
     return kExitError;
   }

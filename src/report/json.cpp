@@ -28,28 +28,57 @@ nlohmann::ordered_json package_json(const model::Package& pkg) {
   return obj;
 }
 
+// value.dump(2) with every line after the first indented by `spaces` more.
+std::string dump_indented(const nlohmann::ordered_json& value, size_t spaces) {
+  std::string text = value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  const std::string pad(spaces, ' ');
+  for (size_t pos = text.find('\n'); pos != std::string::npos; pos = text.find('\n', pos + 1 + spaces)) {
+    text.insert(pos + 1, pad);
+  }
+  return text;
+}
+
+// Writes `"key": value` at two spaces of indentation, as dump(2) of the whole document would, so
+// large arrays are streamed element by element instead of built as one tree first.
+void write_member(std::ostream& out, const char* key, const nlohmann::ordered_json& value, bool last = false) {
+  out << "  \"" << key << "\": " << dump_indented(value, 2) << (last ? "\n" : ",\n");
+}
+
+template <class Items, class ToJson>
+void write_array_member(std::ostream& out, const char* key, const Items& items, ToJson to_json, bool last) {
+  if (items.empty()) {
+    out << "  \"" << key << "\": []" << (last ? "\n" : ",\n");
+    return;
+  }
+  out << "  \"" << key << "\": [\n";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out << "    " << dump_indented(to_json(items[i]), 4) << (i + 1 < items.size() ? ",\n" : "\n");
+  }
+  out << "  ]" << (last ? "\n" : ",\n");
+}
+
 }  // namespace
 
 void write_json(const Report& report, std::ostream& out) {
-  nlohmann::ordered_json doc;
-  doc["schema_version"] = 1;
-  doc["tool"] = {{"name", "vigil"}, {"version", report.tool_version}};
-  doc["created"] = report.created;
-  doc["target"] = {{"name", report.target}, {"kind", report.target_kind}};
+  out << "{\n";
+  write_member(out, "schema_version", 1);
+  write_member(out, "tool", {{"name", "vigil"}, {"version", report.tool_version}});
+  write_member(out, "created", report.created);
+  write_member(out, "target", {{"name", report.target}, {"kind", report.target_kind}});
   if (const auto& os = report.inventory.os) {
-    doc["os"] = {{"family", os->family}, {"version", os->version}, {"name", os->name}, {"location", os->location}};
+    write_member(out, "os",
+                 {{"family", os->family}, {"version", os->version}, {"name", os->name}, {"location", os->location}});
   } else {
-    doc["os"] = nullptr;
+    write_member(out, "os", nullptr);
   }
-  auto& packages = doc["packages"] = nlohmann::ordered_json::array();
-  for (const auto& pkg : report.inventory.packages) {
-    packages.push_back(package_json(pkg));
-  }
-  auto& warnings = doc["warnings"] = nlohmann::ordered_json::array();
-  for (const auto& w : report.inventory.warnings) {
-    warnings.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
-  }
-  out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  write_array_member(out, "packages", report.inventory.packages, package_json, false);
+  write_array_member(
+      out, "warnings", report.inventory.warnings,
+      [](const Diagnostic& w) {
+        return nlohmann::ordered_json{{"file", w.file}, {"line", w.line}, {"message", w.message}};
+      },
+      true);
+  out << "}\n";
 }
 
 }  // namespace vigil::report

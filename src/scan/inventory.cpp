@@ -89,10 +89,16 @@ void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int dir_f
 model::Inventory merge(std::vector<Worker>& workers, std::vector<Diagnostic> walk_warnings) {
   model::Inventory inventory;
   inventory.warnings = std::move(walk_warnings);
+  size_t total = 0;
+  for (const auto& worker : workers) {
+    total += worker.out.packages.size();
+  }
+  inventory.packages.reserve(total);
   for (auto& worker : workers) {
     for (auto& pkg : worker.out.packages) {
       inventory.packages.push_back(std::move(pkg));
     }
+    std::vector<model::Package>().swap(worker.out.packages);
     for (auto& w : worker.out.warnings) {
       inventory.warnings.push_back(std::move(w));
     }
