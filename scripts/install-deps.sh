@@ -10,7 +10,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev python3 python3-jsonschema
-  clang-19 libfuzzer-19-dev libclang-rt-19-dev
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-tidy-19
 )
 
 packages=("${build_packages[@]}")

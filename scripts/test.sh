@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: install, build and run the whole test suite:
-# the dev build (all labels), the ASan+UBSan build of the same tests, and a libFuzzer smoke run.
+# the dev build (all labels), clang-tidy, the ASan+UBSan build of the same tests, and a libFuzzer smoke run.
 # FUZZ_SECONDS (default 3) sets the smoke run per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ echo "== dev build + tests" >&2
 cmake --preset dev >/dev/null
 cmake --build --preset dev -j "$jobs"
 ctest --preset dev -j "$jobs"
+
+echo "== clang-tidy (allow-list in .clang-tidy)" >&2
+bash scripts/tidy.sh
 
 echo "== ASan+UBSan build + tests" >&2
 cmake --preset asan-ubsan >/dev/null

@@ -159,8 +159,12 @@ Result<model::Inventory> build_inventory(const std::string& target, const Invent
   if (S_ISREG(st.st_mode)) {
     // A single file: analyze it as if it sat at the root of a scan of its directory.
     std::vector<Worker> workers(1);
-    const std::string dir(dir_name(target).empty() ? "." : std::string(dir_name(target)));
+    const std::string_view parent = dir_name(target);
+    const std::string dir = !parent.empty() ? std::string(parent) : starts_with(target, "/") ? "/" : ".";
     UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) {
+      return fail(fmt::format("{}: cannot open its directory: {}", target, std::strerror(errno)));
+    }
     const std::string name(base_name(target));
     const FileInfo info{name, name, static_cast<uint64_t>(st.st_size), (st.st_mode & 0111) != 0};
     analyze_file(workers[0], options.analyzers, dir_fd.get(), info);
