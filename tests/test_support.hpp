@@ -6,8 +6,27 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/parsed.hpp"
 
 namespace vigil::test {
+
+// First package with that name (and version, when given), or nullptr.
+inline const model::Package* find(const std::vector<model::Package>& packages, std::string_view name,
+                                  std::string_view version = {}) {
+  for (const auto& p : packages) {
+    if (p.name == name && (version.empty() || p.version == version)) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
+inline const model::Package* find(const formats::Parsed& parsed, std::string_view name, std::string_view version = {}) {
+  return find(parsed.packages, name, version);
+}
 
 inline std::filesystem::path data_path(const std::string& rel) { return std::filesystem::path(VIGIL_TEST_DATA) / rel; }
 

@@ -7,22 +7,10 @@
 #include "formats/os.hpp"
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_apk_installed;
 using vigil::formats::Parsed;
 using vigil::model::Package;
-
-namespace {
-
-const Package* find(const Parsed& parsed, const std::string& name) {
-  for (const auto& p : parsed.packages) {
-    if (p.name == name) {
-      return &p;
-    }
-  }
-  return nullptr;
-}
-
-}  // namespace
 
 TEST(ApkInstalled, Alpine319BaseImage) {
   const auto parsed = parse_apk_installed("lib/apk/db/installed", vigil::test::read_data("os/apk-installed-alpine319"));

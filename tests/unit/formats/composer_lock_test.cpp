@@ -6,20 +6,12 @@
 #include "formats/php.hpp"
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_composer_lock;
 using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
-
-namespace {
-
-const Package* find(const std::vector<Package>& pkgs, std::string_view name) {
-  const auto it = std::find_if(pkgs.begin(), pkgs.end(), [&](const Package& p) { return p.name == name; });
-  return it == pkgs.end() ? nullptr : &*it;
-}
-
-}  // namespace
 
 TEST(ComposerLock, LaravelApplication) {
   const auto parsed = parse_composer_lock("composer.lock", vigil::test::read_data("php/composer.lock"));

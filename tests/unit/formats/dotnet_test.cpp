@@ -8,6 +8,7 @@
 
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_dotnet_deps_json;
 using vigil::formats::parse_nuget_packages_lock;
 using vigil::model::Ecosystem;
@@ -17,11 +18,6 @@ using vigil::model::Scope;
 
 namespace {
 
-const Package* find(const std::vector<Package>& pkgs, std::string_view name, std::string_view version) {
-  const auto it =
-      std::find_if(pkgs.begin(), pkgs.end(), [&](const Package& p) { return p.name == name && p.version == version; });
-  return it == pkgs.end() ? nullptr : &*it;
-}
 
 long count_relation(const std::vector<Package>& pkgs, Relation r) {
   return std::count_if(pkgs.begin(), pkgs.end(), [&](const Package& p) { return p.relation == r; });

@@ -9,6 +9,7 @@
 
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_go_buildinfo;
 using vigil::formats::parse_go_mod;
 using vigil::formats::Parsed;
@@ -16,16 +17,6 @@ using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
-
-namespace {
-
-const Package* find(const Parsed& parsed, const std::string& name) {
-  const auto it =
-      std::find_if(parsed.packages.begin(), parsed.packages.end(), [&](const Package& p) { return p.name == name; });
-  return it == parsed.packages.end() ? nullptr : &*it;
-}
-
-}  // namespace
 
 TEST(GoMod, RequireBlocksIndirectAndReplace) {
   const auto parsed = parse_go_mod("go.mod", vigil::test::read_data("go/go.mod"));

@@ -9,6 +9,7 @@
 
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_gradle_lockfile;
 using vigil::formats::parse_jar;
 using vigil::formats::parse_pom_xml;
@@ -20,11 +21,6 @@ using vigil::model::Scope;
 
 namespace {
 
-const Package* find(const Parsed& parsed, const std::string& name) {
-  const auto it =
-      std::find_if(parsed.packages.begin(), parsed.packages.end(), [&](const Package& p) { return p.name == name; });
-  return it == parsed.packages.end() ? nullptr : &*it;
-}
 
 vigil::Result<Parsed> jar(const std::string& file, const std::string& path) {
   return parse_jar(path, vigil::test::read_data("java/" + file));

@@ -12,14 +12,10 @@
 namespace vigil::formats {
 namespace {
 
+using vigil::test::find;
 using model::Relation;
 using model::Scope;
 
-const model::Package* find(const Parsed& p, std::string_view name, std::string_view version) {
-  const auto it = std::find_if(p.packages.begin(), p.packages.end(),
-                               [&](const model::Package& x) { return x.name == name && x.version == version; });
-  return it == p.packages.end() ? nullptr : &*it;
-}
 
 size_t count_named(const Parsed& p, std::string_view name) {
   return static_cast<size_t>(

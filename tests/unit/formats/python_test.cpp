@@ -12,14 +12,10 @@
 namespace vigil::formats {
 namespace {
 
+using vigil::test::find;
 using model::Relation;
 using model::Scope;
 
-const model::Package* find(const Parsed& p, std::string_view name) {
-  const auto it =
-      std::find_if(p.packages.begin(), p.packages.end(), [&](const model::Package& x) { return x.name == name; });
-  return it == p.packages.end() ? nullptr : &*it;
-}
 
 void expect_pkg(const Parsed& p, std::string_view name, std::string_view version, Scope scope, Relation relation) {
   const model::Package* pkg = find(p, name);

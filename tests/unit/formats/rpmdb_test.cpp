@@ -12,6 +12,7 @@
 #include "formats/os.hpp"
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_rpmdb_sqlite;
 using vigil::formats::parse_rpmdb_unsupported;
 using vigil::formats::Parsed;
@@ -19,14 +20,6 @@ using vigil::model::Package;
 
 namespace {
 
-const Package* find(const Parsed& parsed, const std::string& name) {
-  for (const auto& p : parsed.packages) {
-    if (p.name == name) {
-      return &p;
-    }
-  }
-  return nullptr;
-}
 
 void put_be32(std::string& out, uint32_t v) {
   out += static_cast<char>(v >> 24);

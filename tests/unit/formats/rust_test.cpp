@@ -10,6 +10,7 @@
 
 #include "test_support.hpp"
 
+using vigil::test::find;
 using vigil::formats::parse_cargo_auditable;
 using vigil::formats::parse_cargo_lock;
 using vigil::formats::Parsed;
@@ -20,11 +21,6 @@ using vigil::model::Scope;
 
 namespace {
 
-const Package* find(const Parsed& parsed, const std::string& name) {
-  const auto it =
-      std::find_if(parsed.packages.begin(), parsed.packages.end(), [&](const Package& p) { return p.name == name; });
-  return it == parsed.packages.end() ? nullptr : &*it;
-}
 
 std::string zlib_compress(const std::string& text) {
   uLongf size = compressBound(text.size());
