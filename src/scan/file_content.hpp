@@ -24,17 +24,22 @@ class FileContent {
   // Largest file read whole; bigger ones are only reachable through read_at().
   static constexpr uint64_t kMaxWholeRead = 256ULL << 20;
 
-  FileContent(FileInfo info, UniqueFd fd, std::string& buffer) : info_(info), fd_(std::move(fd)), buffer_(buffer) {}
+  FileContent(FileInfo info, UniqueFd fd, int dir_fd, std::string& buffer)
+      : info_(info), fd_(std::move(fd)), dir_fd_(dir_fd), buffer_(buffer) {}
 
   [[nodiscard]] const FileInfo& info() const { return info_; }
   // The whole file (read once, then cached); an error names the reason, the caller adds the path.
   Result<std::string_view> bytes();
   // Reads up to out.size() bytes at offset; returns how many were read.
   Result<size_t> read_at(uint64_t offset, std::span<char> out) const;
+  // A regular file beside this one (same directory, no symlinks), for formats that span two files
+  // (go.mod + go.sum). Errors when it is absent, not regular, or larger than limit.
+  Result<std::string> read_sibling(const std::string& name, uint64_t limit) const;
 
  private:
   FileInfo info_;
   UniqueFd fd_;
+  int dir_fd_;           // the directory the walker has open; not owned
   std::string& buffer_;  // owned by the worker thread and reused across files
   bool loaded_ = false;
 };

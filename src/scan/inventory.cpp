@@ -55,7 +55,7 @@ void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int dir_f
     worker.out.warnings.push_back({std::string(info.path), 0, fmt::format("file skipped: {}", std::strerror(errno))});
     return;
   }
-  FileContent content(info, std::move(fd), worker.buffer);
+  FileContent content(info, std::move(fd), dir_fd, worker.buffer);
   const size_t first_package = worker.out.packages.size();
   const size_t first_warning = worker.out.warnings.size();
   std::optional<model::OsInfo> previous_os = worker.out.os;

@@ -15,6 +15,7 @@
 #include "formats/rust.hpp"
 #include "scan/analyzer.hpp"
 #include "scan/analyzers/executable.hpp"
+#include "scan/analyzers/go_module.hpp"
 #include "scan/analyzers/java_archive.hpp"
 
 namespace vigil::scan {
@@ -94,7 +95,7 @@ constexpr std::array kAnalyzers{
     Analyzer{"uv-lock", "1", [](const FileInfo& f) { return named(f, "uv.lock"); }, analyze_bytes<formats::parse_uv_lock>},
     Analyzer{"python-installed", "1", python_metadata, analyze_bytes<formats::parse_python_metadata>},
     // Go and Rust
-    Analyzer{"go-mod", "1", [](const FileInfo& f) { return named(f, "go.mod"); }, analyze_bytes<formats::parse_go_mod>},
+    Analyzer{"go-mod", "1", [](const FileInfo& f) { return named(f, "go.mod"); }, analyze_go_module},
     Analyzer{"cargo-lock", "1", [](const FileInfo& f) { return named(f, "Cargo.lock"); },
              analyze_bytes<formats::parse_cargo_lock>},
     Analyzer{"executable", "1", wants_executable, analyze_executable},
