@@ -11,7 +11,7 @@ seed_dir() {
   case "$1" in
     os_release|dpkg_status|apk_installed|rpmdb_sqlite) echo os ;;
     npm_lock|yarn_lock|pnpm_lock|node_package_json|yaml_tree) echo npm ;;
-    requirements_txt|poetry_lock|pipfile_lock|uv_lock|python_metadata) echo python ;;
+    requirements_txt|poetry_lock|pipfile_lock|uv_lock|python_metadata|python_egg) echo python ;;
     go_*) echo go ;;
     cargo_*) echo rust ;;
     jar|pom_xml|gradle_lockfile) echo java ;;

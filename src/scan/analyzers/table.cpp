@@ -94,6 +94,8 @@ constexpr std::array kAnalyzers{
              analyze_bytes<formats::parse_pipfile_lock>},
     Analyzer{"uv-lock", "1", [](const FileInfo& f) { return named(f, "uv.lock"); }, analyze_bytes<formats::parse_uv_lock>},
     Analyzer{"python-installed", "1", python_metadata, analyze_bytes<formats::parse_python_metadata>},
+    Analyzer{"python-egg", "1", [](const FileInfo& f) { return ends_with(f.name, ".egg"); },
+             analyze_bytes<formats::parse_egg>},
     // Go and Rust
     Analyzer{"go-mod", "1", [](const FileInfo& f) { return named(f, "go.mod"); }, analyze_go_module},
     Analyzer{"cargo-lock", "1", [](const FileInfo& f) { return named(f, "Cargo.lock"); },
