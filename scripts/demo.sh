@@ -17,7 +17,8 @@ echo "== vigil sbom examples/sample-project --format cyclonedx -o sample-project
 echo "wrote build/sample-project.cdx.json"
 echo
 echo "== vigil scan rootfs / (this machine)"
-"$vigil" scan rootfs / | head -n 40
-echo "..."
+"$vigil" scan rootfs / -o build/this-machine.txt
+head -n 40 build/this-machine.txt
+echo "... (the whole table: build/this-machine.txt)"
 "$vigil" sbom / --format cyclonedx -o build/this-machine.cdx.json
 echo "wrote build/this-machine.cdx.json"

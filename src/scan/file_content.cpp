@@ -3,13 +3,86 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace vigil::scan {
+namespace {
+
+// Reads a regular file of known size from its start (fewer bytes if it shrank meanwhile).
+std::string read_from_start(int fd, uint64_t size) {
+  std::string out(static_cast<size_t>(size), '\0');
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
+// Kernels before 5.6 lack openat2: one component at a time, no symlink followed, no "..", no absolute path.
+int open_beneath_fallback(int root_fd, const std::string& rel, int flags) {
+  if (rel.empty() || rel.front() == '/') {
+    errno = EXDEV;
+    return -1;
+  }
+  UniqueFd dir;
+  int at = root_fd;
+  size_t pos = 0;
+  while (true) {
+    const size_t slash = rel.find('/', pos);
+    const std::string part = rel.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    if (part == "..") {
+      errno = EXDEV;
+      return -1;
+    }
+    if (slash == std::string::npos) {
+      return ::openat(at, part.c_str(), flags);
+    }
+    pos = slash + 1;
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    UniqueFd next(::openat(at, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next.valid()) {
+      return -1;
+    }
+    dir = std::move(next);
+    at = dir.get();
+  }
+}
+
+int open_beneath(int root_fd, const std::string& rel, int flags) {
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  const long fd = ::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof(how));
+  if (fd < 0 && errno == ENOSYS) {
+    return open_beneath_fallback(root_fd, rel, flags);
+  }
+  return static_cast<int>(fd);
+}
+
+// A failure whose reason also stays in errno for callers that act on it.
+tl::unexpected<Error> fail_errno(int err, std::string message) {
+  auto failure = fail(std::move(message));
+  errno = err;
+  return failure;
+}
+
+}  // namespace
 
 Result<std::string_view> FileContent::bytes() {
   if (loaded_) {
@@ -66,20 +139,41 @@ Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t 
   if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > limit) {
     return fail(fmt::format("{}: not a regular file of at most {} bytes", name, limit));
   }
-  std::string out(static_cast<size_t>(st.st_size), '\0');
-  size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::pread(fd.get(), out.data() + done, out.size() - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) {
-      continue;
+  return read_from_start(fd.get(), static_cast<uint64_t>(st.st_size));
+}
+
+Result<std::string> FileContent::read_beneath_root(const std::string& relative_to_root, uint64_t limit) const {
+  const std::string& rel = relative_to_root;
+  // Look before opening for reading: opening a device node (say dev/watchdog in a root filesystem scan) acts.
+  struct stat st {};
+  {
+    UniqueFd probe(open_beneath(root_fd_, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!probe.valid() || ::fstat(probe.get(), &st) != 0) {
+      const int err = errno;
+      return fail_errno(err, fmt::format("{}: {}", rel, std::strerror(err)));
     }
-    if (n <= 0) {
-      break;
-    }
-    done += static_cast<size_t>(n);
   }
-  out.resize(done);
-  return out;
+  if (S_ISLNK(st.st_mode)) {  // O_PATH | O_NOFOLLOW hands back the link itself
+    return fail_errno(ELOOP, fmt::format("{}: is a symbolic link; not followed", rel));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return fail_errno(EISDIR, fmt::format("{}: is a directory", rel));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return fail_errno(EINVAL, fmt::format("{}: not a regular file", rel));
+  }
+  UniqueFd fd(open_beneath(root_fd_, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
+    const int err = errno;
+    return fail_errno(err, fmt::format("{}: {}", rel, std::strerror(err)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return fail_errno(EINVAL, fmt::format("{}: not a regular file", rel));
+  }
+  if (static_cast<uint64_t>(st.st_size) > limit) {
+    return fail_errno(EFBIG, fmt::format("{}: {} bytes, over the limit of {}", rel, st.st_size, limit));
+  }
+  return read_from_start(fd.get(), static_cast<uint64_t>(st.st_size));
 }
 
 }  // namespace vigil::scan

@@ -24,8 +24,9 @@ class FileContent {
   // Largest file read whole; bigger ones are only reachable through read_at().
   static constexpr uint64_t kMaxWholeRead = 256ULL << 20;
 
-  FileContent(FileInfo info, UniqueFd fd, int dir_fd, std::string& buffer)
-      : info_(info), fd_(std::move(fd)), dir_fd_(dir_fd), buffer_(buffer) {}
+  // dir_fd: the directory the file is in; root_fd: the scan root info.path is relative to (neither owned).
+  FileContent(FileInfo info, UniqueFd fd, int dir_fd, int root_fd, std::string& buffer)
+      : info_(info), fd_(std::move(fd)), dir_fd_(dir_fd), root_fd_(root_fd), buffer_(buffer) {}
 
   [[nodiscard]] const FileInfo& info() const { return info_; }
   // The whole file (read once, then cached); an error names the reason, the caller adds the path.
@@ -35,11 +36,17 @@ class FileContent {
   // A regular file beside this one (same directory, no symlinks), for formats that span two files
   // (go.mod + go.sum). Errors when it is absent, not regular, or larger than limit.
   Result<std::string> read_sibling(const std::string& name, uint64_t limit) const;
+  // A regular file anywhere below the scan root (path relative to it, as FileInfo::path), for formats that point
+  // at other files (a pom.xml's parent). The kernel refuses to leave the root or follow any symlink on the way
+  // (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS). On failure errno says why: ENOENT absent, ELOOP a symlink,
+  // EXDEV outside the root, EISDIR a directory, EFBIG larger than limit, EINVAL not a regular file.
+  Result<std::string> read_beneath_root(const std::string& relative_to_root, uint64_t limit) const;
 
  private:
   FileInfo info_;
   UniqueFd fd_;
   int dir_fd_;           // the directory the walker has open; not owned
+  int root_fd_;          // the scan root; not owned
   std::string& buffer_;  // owned by the worker thread and reused across files
   bool loaded_ = false;
 };

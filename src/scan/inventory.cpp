@@ -38,7 +38,8 @@ struct Worker {
   std::vector<const Analyzer*> wanted;
 };
 
-void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int dir_fd, const FileInfo& info) {
+// root_fd is the directory info.path is relative to (FileContent::read_beneath_root stays below it).
+void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int root_fd, int dir_fd, const FileInfo& info) {
   worker.wanted.clear();
   for (const auto& analyzer : analyzers) {
     if (analyzer.wants(info)) {
@@ -55,7 +56,7 @@ void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int dir_f
     worker.out.warnings.push_back({std::string(info.path), 0, fmt::format("file skipped: {}", std::strerror(errno))});
     return;
   }
-  FileContent content(info, std::move(fd), dir_fd, worker.buffer);
+  FileContent content(info, std::move(fd), dir_fd, root_fd, worker.buffer);
   const size_t first_package = worker.out.packages.size();
   const size_t first_warning = worker.out.warnings.size();
   std::optional<model::OsInfo> previous_os = worker.out.os;
@@ -167,7 +168,7 @@ Result<model::Inventory> build_inventory(const std::string& target, const Invent
     }
     const std::string name(base_name(target));
     const FileInfo info{name, name, static_cast<uint64_t>(st.st_size), (st.st_mode & 0111) != 0};
-    analyze_file(workers[0], options.analyzers, dir_fd.get(), info);
+    analyze_file(workers[0], options.analyzers, dir_fd.get(), dir_fd.get(), info);
     return merge(workers, {});
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -182,7 +183,7 @@ Result<model::Inventory> build_inventory(const std::string& target, const Invent
     walked = walk_tree(
         root.get(), options.walk,
         [&](unsigned worker, int dir_fd, const FileInfo& info) {
-          analyze_file(workers[worker], options.analyzers, dir_fd, info);
+          analyze_file(workers[worker], options.analyzers, root.get(), dir_fd, info);
         },
         [&](Diagnostic d) { walk_warnings.push_back(std::move(d)); }, counters);
   }

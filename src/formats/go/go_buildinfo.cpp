@@ -83,7 +83,8 @@ bool local_path(std::string_view path) {
 
 // The module lines of modinfo: "mod", "dep" and "=>" (replacement of the dep just before it).
 void parse_modinfo(std::string_view modinfo, Parsed& parsed) {
-  std::optional<size_t> last_dep;  // index in parsed.packages of the previous dep line
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t last_dep = kNone;  // index in parsed.packages of the previous dep line (gcc 12 misreads an optional here)
   bool last_dep_dropped = false;
   int devel_deps = 0;
   int number = 0;
@@ -105,19 +106,19 @@ void parse_modinfo(std::string_view modinfo, Parsed& parsed) {
       last_dep_dropped = false;
       parsed.packages.push_back(go_package(path, version, model::Relation::Transitive));
     } else if (kind == "=>") {
-      if (!last_dep || last_dep_dropped) {
+      if (last_dep == kNone || last_dep_dropped) {
         parsed.warnings.push_back({"", number, "replacement line without a dep line before it"});
         continue;
       }
       if (local_path(path)) {
         // Replaced by a directory of the main module's tree: no module version to match. Removed below.
-        parsed.packages[*last_dep].name.clear();
+        parsed.packages[last_dep].name.clear();
         last_dep_dropped = true;
-        last_dep.reset();
+        last_dep = kNone;
         continue;
       }
-      parsed.packages[*last_dep].name = std::string(path);
-      parsed.packages[*last_dep].version = std::string(version);
+      parsed.packages[last_dep].name = std::string(path);
+      parsed.packages[last_dep].version = std::string(version);
     }
   }
   std::erase_if(parsed.packages, [](const model::Package& p) { return p.name.empty(); });

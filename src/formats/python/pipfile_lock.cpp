@@ -1,5 +1,6 @@
 // Pipfile.lock (pipenv): JSON with "default" (prod) and "develop" (dev) maps of name -> {"version": "==1.2.3"}.
 // It does not say which packages the Pipfile names directly.
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <string>
@@ -37,7 +38,7 @@ void read_section(simdjson::dom::object section, model::Scope scope, Parsed& par
     }
     if (version.empty()) {
       if (!local) {  // the project itself or a local path has no version; a git or URL dependency is reported
-        parsed.warnings.push_back({"", 0, "\"" + std::string(field.key) + "\" has no pinned version: skipped"});
+        parsed.warnings.push_back({"", 0, fmt::format("\"{}\" has no pinned version: skipped", field.key)});
       }
       continue;
     }

@@ -17,6 +17,7 @@
 #include "scan/analyzers/executable.hpp"
 #include "scan/analyzers/go_module.hpp"
 #include "scan/analyzers/java_archive.hpp"
+#include "scan/analyzers/maven_pom.hpp"
 
 namespace vigil::scan {
 namespace {
@@ -103,7 +104,7 @@ constexpr std::array kAnalyzers{
     Analyzer{"executable", "1", wants_executable, analyze_executable},
     // Java
     Analyzer{"java-archive", "1", java_archive, analyze_java_archive},
-    Analyzer{"pom", "1", [](const FileInfo& f) { return named(f, "pom.xml"); }, analyze_bytes<formats::parse_pom_xml>},
+    Analyzer{"pom", "2", [](const FileInfo& f) { return named(f, "pom.xml"); }, analyze_maven_pom},
     Analyzer{"gradle-lock", "1", [](const FileInfo& f) { return named(f, "gradle.lockfile"); },
              analyze_bytes<formats::parse_gradle_lockfile>},
     // PHP, Ruby, .NET

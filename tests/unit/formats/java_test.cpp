@@ -242,3 +242,184 @@ TEST(GradleLockfile, MalformedLines) {
   ASSERT_EQ(parsed->warnings.size(), 3U);
   EXPECT_EQ(parsed->warnings[0].line, 3);
 }
+
+// pom.xml with its local parent POMs (tests/data/java/multimodule: orders-service -> shop-parent -> company-parent,
+// whose own parent spring-boot-dependencies is only in a repository).
+namespace {
+
+std::string module_pom(const std::string& rel) {
+  return vigil::test::read_data("java/multimodule/" + rel);
+}
+
+std::string pom_with_parent(const std::string& artifact, const std::string& parent_artifact,
+                            const std::string& body = {}) {
+  return "<project><parent><groupId>g</groupId><artifactId>" + parent_artifact +
+         "</artifactId><version>1</version></parent><artifactId>" + artifact + "</artifactId>" + body + "</project>";
+}
+
+}  // namespace
+
+TEST(PomXmlParents, ChildResolvesFromParentAndGrandparent) {
+  const std::string child = module_pom("orders-service/pom.xml");
+  const std::string parent = module_pom("pom.xml");
+  const std::string grandparent = module_pom("company-parent/pom.xml");
+  const auto parsed =
+      vigil::formats::parse_pom_xml_with_parents("orders-service/pom.xml", child, {parent, grandparent});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->packages.size(), 9U);
+  EXPECT_EQ(find(*parsed, "org.springframework:spring-context")->version, "6.1.3");  // parent property
+  // Managed by the parent as ${jackson.version}: the child's property wins over both parents' (Maven interpolates
+  // the merged model with the child's properties).
+  EXPECT_EQ(find(*parsed, "com.fasterxml.jackson.core:jackson-databind")->version, "2.16.2");
+  EXPECT_EQ(find(*parsed, "io.micrometer:micrometer-core")->version, "1.12.2");
+  EXPECT_EQ(find(*parsed, "org.slf4j:slf4j-api")->version, "2.0.11");  // managed by the grandparent
+  const Package* pg = find(*parsed, "org.postgresql:postgresql");
+  ASSERT_NE(pg, nullptr);
+  EXPECT_EQ(pg->version, "42.7.1");
+  EXPECT_EQ(pg->scope, Scope::Prod);  // runtime
+  // ${project.groupId}:shop-common managed at ${project.version}: the child's inherited coordinates.
+  EXPECT_EQ(find(*parsed, "com.example.shop:shop-common")->version, "3.2.0");
+  EXPECT_EQ(find(*parsed, "com.example.shop:orders-api")->version, "3.2.0");  // ${project.parent.version}
+  EXPECT_EQ(find(*parsed, "org.mockito:mockito-core")->scope, Scope::Dev);
+  // Inherited from the grandparent's <dependencies>; version managed nearer (shop-parent), scope from farther.
+  const Package* junit = find(*parsed, "org.junit.jupiter:junit-jupiter");
+  ASSERT_NE(junit, nullptr);
+  EXPECT_EQ(junit->version, "5.10.2");
+  EXPECT_EQ(junit->scope, Scope::Dev);
+  EXPECT_EQ(junit->relation, Relation::Direct);
+  // Managed by spring-boot-dependencies, which is not on disk.
+  ASSERT_EQ(parsed->warnings.size(), 1U);
+  EXPECT_EQ(parsed->warnings[0].message,
+            "org.springframework.boot:spring-boot-starter-web: version is managed outside this file; skipped");
+  EXPECT_EQ(parsed->warnings[0].line, 51);  // the <dependency> element
+}
+
+TEST(PomXmlParents, NoParentsIsParsePomXmlAndNearestParentAlone) {
+  const std::string child = module_pom("orders-service/pom.xml");
+  const auto alone = parse_pom_xml("orders-service/pom.xml", child);
+  const auto none = vigil::formats::parse_pom_xml_with_parents("orders-service/pom.xml", child, {});
+  ASSERT_TRUE(alone);
+  ASSERT_TRUE(none);
+  ASSERT_EQ(alone->packages.size(), none->packages.size());
+  ASSERT_EQ(alone->warnings.size(), none->warnings.size());
+  for (size_t i = 0; i < alone->warnings.size(); ++i) {
+    EXPECT_EQ(alone->warnings[i].message, none->warnings[i].message);
+  }
+  EXPECT_EQ(alone->packages.size(), 2U);  // orders-api (${project.parent.version}) and mockito
+  EXPECT_EQ(alone->warnings.size(), 7U);
+  EXPECT_TRUE(has_warning(*alone, "property ${spring.version} is not defined in this file"));
+
+  const auto nearest =
+      vigil::formats::parse_pom_xml_with_parents("orders-service/pom.xml", child, {module_pom("pom.xml")});
+  ASSERT_TRUE(nearest);
+  EXPECT_EQ(nearest->packages.size(), 6U);
+  EXPECT_EQ(find(*nearest, "org.slf4j:slf4j-api"), nullptr);  // managed by the grandparent only
+  EXPECT_TRUE(has_warning(*nearest, "org.slf4j:slf4j-api: version is managed outside this file"));
+  EXPECT_TRUE(has_warning(*nearest, "org.postgresql:postgresql: version is managed outside this file"));
+}
+
+TEST(PomXmlParents, ParentPathAndIdentity) {
+  using vigil::formats::pom_parent_path;
+  EXPECT_EQ(pom_parent_path(module_pom("orders-service/pom.xml")), "../pom.xml");  // Maven's default
+  EXPECT_EQ(pom_parent_path(module_pom("pom.xml")), "company-parent");             // a directory
+  EXPECT_EQ(pom_parent_path(module_pom("company-parent/pom.xml")), std::nullopt);  // <relativePath/>
+  EXPECT_EQ(pom_parent_path(module_pom("escape-service/pom.xml")), "../../../../../../../../etc/passwd");
+  EXPECT_EQ(pom_parent_path("<project><artifactId>a</artifactId></project>"), std::nullopt);
+  EXPECT_EQ(pom_parent_path("<project><parent>"), std::nullopt);
+  EXPECT_EQ(pom_parent_path("<settings/>"), std::nullopt);
+  EXPECT_EQ(pom_parent_path("<project><parent><relativePath> ../p/pom.xml </relativePath></parent></project>"),
+            "../p/pom.xml");
+
+  const auto id = vigil::formats::pom_identity(module_pom("orders-service/pom.xml"));
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->self.group_id, "com.example.shop");  // inherited from <parent>
+  EXPECT_EQ(id->self.artifact_id, "orders-service");
+  EXPECT_EQ(id->self.version, "3.2.0");
+  ASSERT_TRUE(id->parent);
+  EXPECT_FALSE(id->parent->relative_path_given);
+  EXPECT_EQ(id->parent->coordinates.artifact_id, "shop-parent");
+  EXPECT_FALSE(vigil::formats::pom_identity("<project"));
+
+  using vigil::formats::pom_matches;
+  EXPECT_TRUE(pom_matches({"g", "a", "1"}, {"g", "a", "1"}));
+  EXPECT_TRUE(pom_matches({"g", "a", "${revision}"}, {"g", "a", "1"}));
+  EXPECT_FALSE(pom_matches({"g", "a", "2"}, {"g", "a", "1"}));
+  EXPECT_FALSE(pom_matches({"h", "a", "1"}, {"g", "a", "1"}));
+  EXPECT_FALSE(pom_matches({"g", "", "1"}, {"g", "", "1"}));
+}
+
+TEST(PomXmlParents, WrongMalformedAndTooManyParentsAreWarnings) {
+  // legacy-batch's parent is spring-boot-starter-parent: shop-parent at ../pom.xml is not it and is not used.
+  const auto wrong = vigil::formats::parse_pom_xml_with_parents(
+      "legacy-batch/pom.xml", module_pom("legacy-batch/pom.xml"), {module_pom("pom.xml")});
+  ASSERT_TRUE(wrong);
+  EXPECT_TRUE(has_warning(*wrong,
+                          "parent POM ignored: the local file is com.example.shop:shop-parent:3.2.0, not "
+                          "org.springframework.boot:spring-boot-starter-parent:3.2.2"));
+  EXPECT_TRUE(has_warning(*wrong, "property ${jackson.version} is not defined in this file"));
+  EXPECT_EQ(wrong->packages.size(), 1U);  // h2
+
+  // A broken parent is a warning; the child is still read.
+  const std::string child = pom_with_parent("child", "p",
+                                            "<dependencies><dependency><groupId>x</groupId>"
+                                            "<artifactId>y</artifactId><version>${v}</version>"
+                                            "</dependency></dependencies>");
+  const auto broken = vigil::formats::parse_pom_xml_with_parents("pom.xml", child, {"<project><properties>"});
+  ASSERT_TRUE(broken);
+  EXPECT_TRUE(has_warning(*broken, "parent POM g:p:1 ignored: invalid XML"));
+  EXPECT_TRUE(has_warning(*broken, "property ${v} is not defined in this file"));
+
+  // Properties defined across files still end cycles and bombs.
+  const auto cycle = vigil::formats::parse_pom_xml_with_parents(
+      "pom.xml",
+      pom_with_parent("child", "p",
+                      "<properties><v>${w}</v></properties>"
+                      "<dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId>"
+                      "<version>${v}</version></dependency></dependencies>"),
+      {pom_with_parent("p", "q", "<groupId>g</groupId><version>1</version><properties><w>${v}</w></properties>")});
+  ASSERT_TRUE(cycle);
+  EXPECT_TRUE(cycle->packages.empty());
+  EXPECT_TRUE(has_warning(*cycle, "nest too deeply"));
+
+  // A chain of 10: only 8 parents are used; the 9th's property is not seen.
+  std::vector<std::string> chain;
+  for (int i = 1; i <= 10; ++i) {
+    chain.push_back(pom_with_parent(
+        "p" + std::to_string(i), "p" + std::to_string(i + 1),
+        "<properties><v" + std::to_string(i) + ">" + std::to_string(i) + "</v" + std::to_string(i) + "></properties>"));
+  }
+  const std::vector<std::string_view> views(chain.begin(), chain.end());
+  const auto deep = vigil::formats::parse_pom_xml_with_parents(
+      "pom.xml",
+      pom_with_parent("p0", "p1",
+                      "<dependencies>"
+                      "<dependency><groupId>x</groupId><artifactId>a</artifactId><version>${v8}</version></dependency>"
+                      "<dependency><groupId>x</groupId><artifactId>b</artifactId><version>${v9}</version></dependency>"
+                      "</dependencies>"),
+      views);
+  ASSERT_TRUE(deep);
+  ASSERT_EQ(deep->packages.size(), 1U);
+  EXPECT_EQ(deep->packages[0].version, "8");
+  EXPECT_TRUE(has_warning(*deep, "parent POM chain is longer than 8"));
+  EXPECT_TRUE(has_warning(*deep, "property ${v9} is not defined in this file or its parent POMs"));
+}
+
+TEST(PomXmlParents, ChildDeclarationOverridesInheritedDependency) {
+  const std::string parent = pom_with_parent(
+      "p", "root",
+      "<groupId>g</groupId><version>1</version><properties><lib.version>1.0</lib.version></properties>"
+      "<dependencies><dependency><groupId>x</groupId><artifactId>lib</artifactId><version>${lib.version}</version>"
+      "</dependency><dependency><groupId>x</groupId><artifactId>only-in-parent</artifactId><version>4.2</version>"
+      "<scope>test</scope></dependency></dependencies>");
+  const std::string child = pom_with_parent(
+      "c", "p",
+      "<properties><lib.version>2.0</lib.version></properties><dependencies><dependency><groupId>x</groupId>"
+      "<artifactId>lib</artifactId><version>3.0</version></dependency></dependencies>");
+  const auto parsed = vigil::formats::parse_pom_xml_with_parents("c/pom.xml", child, {parent});
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->warnings.empty());
+  ASSERT_EQ(parsed->packages.size(), 2U);
+  EXPECT_EQ(find(*parsed, "x:lib")->version, "3.0");
+  EXPECT_EQ(find(*parsed, "x:lib", "1.0"), nullptr);
+  EXPECT_EQ(find(*parsed, "x:only-in-parent")->scope, Scope::Dev);
+}

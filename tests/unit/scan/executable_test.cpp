@@ -21,7 +21,7 @@ namespace {
 AnalyzerOutput analyze(const std::filesystem::path& file, const std::string& rel) {
   const FileInfo info{rel, vigil::base_name(rel), std::filesystem::file_size(file), true};
   std::string buffer;
-  FileContent content(info, vigil::UniqueFd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)), AT_FDCWD, buffer);
+  FileContent content(info, vigil::UniqueFd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)), AT_FDCWD, AT_FDCWD, buffer);
   AnalyzerOutput out;
   vigil::scan::analyze_executable(content, out);
   EXPECT_TRUE(buffer.empty()) << "the analyzer must not read the whole file";
@@ -80,7 +80,7 @@ TEST(ExecutableAnalyzer, FileShrankAfterStat) {
   const auto cut = dir.write("hello", bytes.substr(0, 4096));
   const FileInfo info{"hello", "hello", bytes.size(), true};
   std::string buffer;
-  FileContent content(info, vigil::UniqueFd(::open(cut.c_str(), O_RDONLY | O_CLOEXEC)), AT_FDCWD, buffer);
+  FileContent content(info, vigil::UniqueFd(::open(cut.c_str(), O_RDONLY | O_CLOEXEC)), AT_FDCWD, AT_FDCWD, buffer);
   AnalyzerOutput out;
   vigil::scan::analyze_executable(content, out);
   EXPECT_TRUE(out.packages.empty());
