@@ -44,9 +44,12 @@ std::string_view relation_name(Relation r) {
 }
 
 void sort_packages(std::vector<Package>& packages) {
-  std::sort(packages.begin(), packages.end(), [](const Package& a, const Package& b) {
-    return std::tie(a.ecosystem, a.name, a.version, a.location) < std::tie(b.ecosystem, b.name, b.version, b.location);
-  });
+  // A total order: workers finish in any order, and a report must not depend on it.
+  const auto key = [](const Package& p) {
+    return std::tie(p.ecosystem, p.name, p.version, p.location, p.scope, p.relation, p.arch, p.source_name,
+                    p.source_version, p.license);
+  };
+  std::sort(packages.begin(), packages.end(), [&](const Package& a, const Package& b) { return key(a) < key(b); });
 }
 
 }  // namespace vigil::model

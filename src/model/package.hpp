@@ -62,7 +62,7 @@ std::string_view ecosystem_name(Ecosystem e);  // OSV spelling: "Debian", "crate
 std::string_view scope_name(Scope s);          // "prod", "dev", "" when unknown
 std::string_view relation_name(Relation r);    // "direct", "transitive", "" when unknown
 
-// Deterministic order for reports: ecosystem, name, version, location.
+// Deterministic order for reports: ecosystem, name, version, location, then every other field.
 void sort_packages(std::vector<Package>& packages);
 
 }  // namespace vigil::model
