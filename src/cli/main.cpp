@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdio>
+#include <clocale>
 #include <cstdlib>
 
 #include "cli/command.hpp"
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
   // With TZ unset glibc stats /etc/localtime on every localtime() call (libarchive makes one per zip
   // entry: 540k stats in a scan of /); a fixed TZ value makes it read the file once.
   ::setenv("TZ", ":/etc/localtime", 0);
+  // libarchive converts every zip entry name between UTF-8 and the locale's charset; in the default
+  // "C" (ASCII) locale that goes through iconv per character.
+  std::setlocale(LC_CTYPE, "C.UTF-8");
   CLI::App app{
       "Vigil: software supply-chain security.\n"
       "Inventories OS and language packages of directories and root filesystems, and writes\n"
