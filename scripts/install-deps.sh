@@ -9,7 +9,7 @@ build_packages=(
   libtomlplusplus-dev libpugixml-dev libarchive-dev libsqlite3-dev zlib1g-dev libssl-dev
 )
 test_packages=(
-  libgtest-dev libgmock-dev python3 python3-jsonschema
+  libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging
   clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-tidy-19
 )
 
