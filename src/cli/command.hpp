@@ -19,5 +19,6 @@ struct Command {
 
 void define_scan(CLI::App& app, int& exit_code);
 void define_sbom(CLI::App& app, int& exit_code);
+void define_version(CLI::App& app, int& exit_code);
 
 }  // namespace vigil::cli
