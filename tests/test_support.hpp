@@ -28,7 +28,9 @@ inline const model::Package* find(const formats::Parsed& parsed, std::string_vie
   return find(parsed.packages, name, version);
 }
 
-inline std::filesystem::path data_path(const std::string& rel) { return std::filesystem::path(VIGIL_TEST_DATA) / rel; }
+inline std::filesystem::path data_path(const std::string& rel) {
+  return std::filesystem::path(VIGIL_TEST_DATA) / rel;
+}
 
 inline std::string read_data(const std::string& rel) {
   std::ifstream in(data_path(rel), std::ios::binary);

@@ -30,7 +30,7 @@ std::string now_rfc3339() {
 }
 
 bool looks_like_rootfs(const std::string& target) {
-  struct stat st {};
+  struct stat st{};
   return ::stat((target + "/etc/os-release").c_str(), &st) == 0 ||
          ::stat((target + "/usr/lib/os-release").c_str(), &st) == 0;
 }

@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cstdio>
 #include <clocale>
+#include <cstdio>
 #include <cstdlib>
 
 #include "cli/command.hpp"

@@ -1,7 +1,6 @@
 // Atomic report files: a crash or full disk leaves the old file, not a truncated one.
 #include "cli/output_file.hpp"
 
-#include <ext/stdio_filebuf.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ext/stdio_filebuf.h>
 #include <iostream>
 
 namespace vigil::cli {

@@ -20,7 +20,9 @@ struct VersionCompareOptions {
   bool batch = false;
 };
 
-const char* symbol(int order) { return order < 0 ? "<" : order > 0 ? ">" : "="; }
+const char* symbol(int order) {
+  return order < 0 ? "<" : order > 0 ? ">" : "=";
+}
 
 std::string ecosystem_names() {
   std::string names;

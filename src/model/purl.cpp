@@ -18,12 +18,12 @@ struct PurlType {
 };
 
 constexpr std::array kPurlTypes{
-    PurlType{Ecosystem::Debian, "deb", true},        PurlType{Ecosystem::Alpine, "apk", true},
-    PurlType{Ecosystem::Rpm, "rpm", false},          PurlType{Ecosystem::Npm, "npm", false},
-    PurlType{Ecosystem::PyPI, "pypi", true},         PurlType{Ecosystem::Go, "golang", false},
-    PurlType{Ecosystem::CratesIo, "cargo", false},   PurlType{Ecosystem::Maven, "maven", false},
+    PurlType{Ecosystem::Debian, "deb", true},         PurlType{Ecosystem::Alpine, "apk", true},
+    PurlType{Ecosystem::Rpm, "rpm", false},           PurlType{Ecosystem::Npm, "npm", false},
+    PurlType{Ecosystem::PyPI, "pypi", true},          PurlType{Ecosystem::Go, "golang", false},
+    PurlType{Ecosystem::CratesIo, "cargo", false},    PurlType{Ecosystem::Maven, "maven", false},
     PurlType{Ecosystem::Packagist, "composer", true}, PurlType{Ecosystem::RubyGems, "gem", false},
-    PurlType{Ecosystem::NuGet, "nuget", false},      PurlType{Ecosystem::Conan, "conan", false},
+    PurlType{Ecosystem::NuGet, "nuget", false},       PurlType{Ecosystem::Conan, "conan", false},
     PurlType{Ecosystem::Vcpkg, "generic", false},
 };
 
@@ -45,12 +45,9 @@ std::pair<std::string_view, std::string_view> split_epoch(std::string_view versi
 std::pair<std::string, std::string> namespace_and_name(const Package& pkg, const OsInfo* os) {
   const std::string_view name = pkg.name;
   switch (pkg.ecosystem) {
-    case Ecosystem::Debian:
-      return {os != nullptr && !os->family.empty() ? os->family : "debian", std::string(name)};
-    case Ecosystem::Alpine:
-      return {"alpine", std::string(name)};
-    case Ecosystem::Rpm:
-      return {os != nullptr && !os->family.empty() ? os->family : "redhat", std::string(name)};
+    case Ecosystem::Debian: return {os != nullptr && !os->family.empty() ? os->family : "debian", std::string(name)};
+    case Ecosystem::Alpine: return {"alpine", std::string(name)};
+    case Ecosystem::Rpm: return {os != nullptr && !os->family.empty() ? os->family : "redhat", std::string(name)};
     case Ecosystem::Maven: {
       const size_t colon = name.find(':');
       if (colon != std::string_view::npos) {
@@ -58,8 +55,7 @@ std::pair<std::string, std::string> namespace_and_name(const Package& pkg, const
       }
       return {"", std::string(name)};
     }
-    case Ecosystem::Vcpkg:
-      return {"vcpkg", std::string(name)};
+    case Ecosystem::Vcpkg: return {"vcpkg", std::string(name)};
     case Ecosystem::Npm:
     case Ecosystem::Go:
     case Ecosystem::Packagist: {
@@ -72,8 +68,7 @@ std::pair<std::string, std::string> namespace_and_name(const Package& pkg, const
       }
       return {std::string(name.substr(0, slash)), std::string(name.substr(slash + 1))};
     }
-    default:
-      return {"", std::string(name)};
+    default: return {"", std::string(name)};
   }
 }
 
@@ -116,8 +111,8 @@ std::string make_purl(const Package& pkg, const OsInfo* os) {
 
   std::string version = pkg.version;
   std::map<std::string, std::string> qualifiers;  // sorted by key, as the spec requires
-  const bool is_os = pkg.ecosystem == Ecosystem::Debian || pkg.ecosystem == Ecosystem::Alpine ||
-                     pkg.ecosystem == Ecosystem::Rpm;
+  const bool is_os =
+      pkg.ecosystem == Ecosystem::Debian || pkg.ecosystem == Ecosystem::Alpine || pkg.ecosystem == Ecosystem::Rpm;
   if (is_os) {
     if (!pkg.arch.empty()) {
       qualifiers["arch"] = pkg.arch;

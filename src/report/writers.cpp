@@ -16,7 +16,9 @@ constexpr std::array kWriters{
 
 }  // namespace
 
-std::span<const Writer> all_writers() { return kWriters; }
+std::span<const Writer> all_writers() {
+  return kWriters;
+}
 
 const Writer* find_writer(std::string_view name) {
   const auto* it = std::find_if(kWriters.begin(), kWriters.end(), [&](const Writer& w) { return w.name == name; });

@@ -132,7 +132,7 @@ Result<size_t> FileContent::read_at(uint64_t offset, std::span<char> out) const 
 
 Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t limit) const {
   UniqueFd fd(::openat(dir_fd_, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
-  struct stat st {};
+  struct stat st{};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
     return fail(fmt::format("{}: {}", name, std::strerror(errno)));
   }
@@ -145,7 +145,7 @@ Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t 
 Result<std::string> FileContent::read_beneath_root(const std::string& relative_to_root, uint64_t limit) const {
   const std::string& rel = relative_to_root;
   // Look before opening for reading: opening a device node (say dev/watchdog in a root filesystem scan) acts.
-  struct stat st {};
+  struct stat st{};
   {
     UniqueFd probe(open_beneath(root_fd_, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!probe.valid() || ::fstat(probe.get(), &st) != 0) {

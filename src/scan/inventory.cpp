@@ -51,7 +51,7 @@ void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int root_
   }
   const std::string name(info.name);
   UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
-  struct stat st {};
+  struct stat st{};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     worker.out.warnings.push_back({std::string(info.path), 0, fmt::format("file skipped: {}", std::strerror(errno))});
     return;
@@ -108,8 +108,9 @@ model::Inventory merge(std::vector<Worker>& workers, std::vector<Diagnostic> wal
     }
   }
   model::sort_packages(inventory.packages);
-  std::sort(inventory.warnings.begin(), inventory.warnings.end(),
-            [](const Diagnostic& a, const Diagnostic& b) { return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message); });
+  std::sort(inventory.warnings.begin(), inventory.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);
+  });
   model::assign_purls(inventory);
   return inventory;
 }
@@ -153,7 +154,7 @@ WalkOptions rootfs_walk_options() {
 
 Result<model::Inventory> build_inventory(const std::string& target, const InventoryOptions& options) {
   UniqueFd root(::open(target.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
-  struct stat st {};
+  struct stat st{};
   if (!root.valid() || ::fstat(root.get(), &st) != 0) {
     return fail(fmt::format("{}: cannot open: {}", target, std::strerror(errno)));
   }

@@ -23,7 +23,7 @@ namespace {
 
 struct OpenedDir {
   int fd = -1;
-  bool other_filesystem = false;  // openat2 said EXDEV: a mount point we do not cross
+  bool other_filesystem = false;    // openat2 said EXDEV: a mount point we do not cross
   bool checked_filesystem = false;  // openat2 already refused mount crossings: no fstat needed
 };
 
@@ -136,7 +136,7 @@ struct WalkContext {
       return {};
     }
     if (!opened.checked_filesystem && !options.cross_filesystems) {
-      struct stat dir_stat {};
+      struct stat dir_stat{};
       if (::fstat(dir_fd.get(), &dir_stat) != 0 || dir_stat.st_dev != root_dev) {
         return {};
       }
@@ -181,7 +181,7 @@ struct WalkContext {
       child += '/';
     }
     child += name;
-    struct stat st {};
+    struct stat st{};
     if (type == DT_UNKNOWN || type == DT_REG) {
       if (::fstatat(dir_fd, entry_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         return;
@@ -226,7 +226,7 @@ unsigned walker_threads(const WalkOptions& options) {
 
 Result<void> walk_tree(int root_fd, const WalkOptions& options, const FileVisitor& visit, const WarningSink& warn,
                        WalkCounters& counters) {
-  struct stat root_stat {};
+  struct stat root_stat{};
   if (::fstat(root_fd, &root_stat) != 0 || !S_ISDIR(root_stat.st_mode)) {
     return fail("not a readable directory");
   }

@@ -60,7 +60,9 @@ void make_sparse(const std::filesystem::path& path, off_t size, bool executable)
   const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, executable ? 0755 : 0644);
   ASSERT_GE(fd, 0);
   // An ELF-looking start so the executable analyzer parses the header of the sparse file.
-  const char elf[] = "\x7f" "ELF\x02\x01\x01";
+  const char elf[] =
+      "\x7f"
+      "ELF\x02\x01\x01";
   ASSERT_EQ(::write(fd, elf, sizeof elf - 1), static_cast<ssize_t>(sizeof elf - 1));
   ASSERT_EQ(::ftruncate(fd, size), 0);
   ::close(fd);

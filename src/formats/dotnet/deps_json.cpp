@@ -8,8 +8,8 @@
 #include <string>
 
 #include "core/strings.hpp"
-#include "formats/json_read.hpp"
 #include "formats/dotnet.hpp"
+#include "formats/json_read.hpp"
 
 namespace vigil::formats {
 namespace {

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "core/strings.hpp"
-#include "formats/json_read.hpp"
 #include "formats/dotnet.hpp"
+#include "formats/json_read.hpp"
 
 namespace vigil::formats {
 namespace {

@@ -57,11 +57,11 @@ model::OsInfo parse_redhat_release(std::string_view text) {
   model::OsInfo os;
   os.name = std::string(trim(text));
   const std::string lower = to_lower(os.name);
-  os.family = lower.find("rocky") != std::string::npos       ? "rocky"
-              : lower.find("alma") != std::string::npos      ? "almalinux"
-              : lower.find("centos") != std::string::npos    ? "centos"
-              : lower.find("fedora") != std::string::npos    ? "fedora"
-                                                             : "rhel";
+  os.family = lower.find("rocky") != std::string::npos    ? "rocky"
+              : lower.find("alma") != std::string::npos   ? "almalinux"
+              : lower.find("centos") != std::string::npos ? "centos"
+              : lower.find("fedora") != std::string::npos ? "fedora"
+                                                          : "rhel";
   const size_t pos = lower.find("release ");
   if (pos != std::string::npos) {
     const std::string_view rest = std::string_view(os.name).substr(pos + 8);

@@ -6,9 +6,8 @@
 namespace vigil::scan {
 
 void analyze_java_archive(FileContent& file, AnalyzerOutput& out) {
-  const formats::ByteSource source{file.info().size, [&file](uint64_t offset, std::span<char> buffer) {
-                                     return file.read_at(offset, buffer);
-                                   }};
+  const formats::ByteSource source{
+      file.info().size, [&file](uint64_t offset, std::span<char> buffer) { return file.read_at(offset, buffer); }};
   add_parsed(formats::parse_jar_source(file.info().path, source), file, out);
 }
 

@@ -22,9 +22,15 @@
 namespace vigil::scan {
 namespace {
 
-bool named(const FileInfo& f, std::string_view name) { return f.name == name; }
-bool path_is(const FileInfo& f, std::string_view path) { return f.path == path; }
-bool in_dir(const FileInfo& f, std::string_view dir) { return dir_name(f.path) == dir; }
+bool named(const FileInfo& f, std::string_view name) {
+  return f.name == name;
+}
+bool path_is(const FileInfo& f, std::string_view path) {
+  return f.path == path;
+}
+bool in_dir(const FileInfo& f, std::string_view dir) {
+  return dir_name(f.path) == dir;
+}
 bool path_ends(const FileInfo& f, std::string_view suffix) {
   return f.path.size() > suffix.size() && ends_with(f.path, suffix) && f.path[f.path.size() - suffix.size() - 1] == '/';
 }
@@ -80,7 +86,8 @@ constexpr std::array kAnalyzers{
              },
              analyze_bytes<formats::parse_rpmdb_unsupported>},
     // JavaScript
-    Analyzer{"npm-lock", "1", [](const FileInfo& f) { return named(f, "package-lock.json") || named(f, "npm-shrinkwrap.json"); },
+    Analyzer{"npm-lock", "1",
+             [](const FileInfo& f) { return named(f, "package-lock.json") || named(f, "npm-shrinkwrap.json"); },
              analyze_bytes<formats::parse_npm_package_lock>},
     Analyzer{"yarn-lock", "1", [](const FileInfo& f) { return named(f, "yarn.lock"); },
              analyze_bytes<formats::parse_yarn_lock>},
@@ -93,7 +100,8 @@ constexpr std::array kAnalyzers{
              analyze_bytes<formats::parse_poetry_lock>},
     Analyzer{"pipfile-lock", "1", [](const FileInfo& f) { return named(f, "Pipfile.lock"); },
              analyze_bytes<formats::parse_pipfile_lock>},
-    Analyzer{"uv-lock", "1", [](const FileInfo& f) { return named(f, "uv.lock"); }, analyze_bytes<formats::parse_uv_lock>},
+    Analyzer{"uv-lock", "1", [](const FileInfo& f) { return named(f, "uv.lock"); },
+             analyze_bytes<formats::parse_uv_lock>},
     Analyzer{"python-installed", "1", python_metadata, analyze_bytes<formats::parse_python_metadata>},
     Analyzer{"python-egg", "1", [](const FileInfo& f) { return ends_with(f.name, ".egg"); },
              analyze_bytes<formats::parse_egg>},
@@ -127,6 +135,8 @@ constexpr std::array kAnalyzers{
 
 }  // namespace
 
-std::span<const Analyzer> all_analyzers() { return kAnalyzers; }
+std::span<const Analyzer> all_analyzers() {
+  return kAnalyzers;
+}
 
 }  // namespace vigil::scan

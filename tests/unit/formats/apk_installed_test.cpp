@@ -7,10 +7,10 @@
 #include "formats/os.hpp"
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_apk_installed;
 using vigil::formats::Parsed;
 using vigil::model::Package;
+using vigil::test::find;
 
 TEST(ApkInstalled, Alpine319BaseImage) {
   const auto parsed = parse_apk_installed("lib/apk/db/installed", vigil::test::read_data("os/apk-installed-alpine319"));

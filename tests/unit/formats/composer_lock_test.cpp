@@ -6,12 +6,12 @@
 #include "formats/php.hpp"
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_composer_lock;
 using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
+using vigil::test::find;
 
 TEST(ComposerLock, LaravelApplication) {
   const auto parsed = parse_composer_lock("composer.lock", vigil::test::read_data("php/composer.lock"));

@@ -8,16 +8,15 @@
 
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_dotnet_deps_json;
 using vigil::formats::parse_nuget_packages_lock;
 using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
+using vigil::test::find;
 
 namespace {
-
 
 long count_relation(const std::vector<Package>& pkgs, Relation r) {
   return std::count_if(pkgs.begin(), pkgs.end(), [&](const Package& p) { return p.relation == r; });

@@ -6,12 +6,12 @@
 #include "formats/ruby.hpp"
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_gemfile_lock;
 using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
+using vigil::test::find;
 
 TEST(GemfileLock, RailsApplication) {
   const auto parsed = parse_gemfile_lock("Gemfile.lock", vigil::test::read_data("ruby/Gemfile.lock"));

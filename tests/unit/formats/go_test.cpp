@@ -9,7 +9,6 @@
 
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_go_buildinfo;
 using vigil::formats::parse_go_mod;
 using vigil::formats::Parsed;
@@ -17,6 +16,7 @@ using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
+using vigil::test::find;
 
 TEST(GoMod, RequireBlocksIndirectAndReplace) {
   const auto parsed = parse_go_mod("go.mod", vigil::test::read_data("go/go.mod"));

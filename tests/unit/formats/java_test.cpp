@@ -9,7 +9,6 @@
 
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_gradle_lockfile;
 using vigil::formats::parse_jar;
 using vigil::formats::parse_pom_xml;
@@ -18,9 +17,9 @@ using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
+using vigil::test::find;
 
 namespace {
-
 
 vigil::Result<Parsed> jar(const std::string& file, const std::string& path) {
   return parse_jar(path, vigil::test::read_data("java/" + file));

@@ -12,10 +12,9 @@
 namespace vigil::formats {
 namespace {
 
-using vigil::test::find;
 using model::Relation;
 using model::Scope;
-
+using vigil::test::find;
 
 size_t count_named(const Parsed& p, std::string_view name) {
   return static_cast<size_t>(

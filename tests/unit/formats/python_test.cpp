@@ -12,10 +12,9 @@
 namespace vigil::formats {
 namespace {
 
-using vigil::test::find;
 using model::Relation;
 using model::Scope;
-
+using vigil::test::find;
 
 void expect_pkg(const Parsed& p, std::string_view name, std::string_view version, Scope scope, Relation relation) {
   const model::Package* pkg = find(p, name);

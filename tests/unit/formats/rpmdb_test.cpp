@@ -12,14 +12,13 @@
 #include "formats/os.hpp"
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_rpmdb_sqlite;
 using vigil::formats::parse_rpmdb_unsupported;
 using vigil::formats::Parsed;
 using vigil::model::Package;
+using vigil::test::find;
 
 namespace {
-
 
 void put_be32(std::string& out, uint32_t v) {
   out += static_cast<char>(v >> 24);

@@ -10,7 +10,6 @@
 
 #include "test_support.hpp"
 
-using vigil::test::find;
 using vigil::formats::parse_cargo_auditable;
 using vigil::formats::parse_cargo_lock;
 using vigil::formats::Parsed;
@@ -18,9 +17,9 @@ using vigil::model::Ecosystem;
 using vigil::model::Package;
 using vigil::model::Relation;
 using vigil::model::Scope;
+using vigil::test::find;
 
 namespace {
-
 
 std::string zlib_compress(const std::string& text) {
   uLongf size = compressBound(text.size());

@@ -1,7 +1,7 @@
 // Package URLs against examples from the purl spec and from Trivy/Syft output for the same packages.
-#include <gtest/gtest.h>
-
 #include "model/purl.hpp"
+
+#include <gtest/gtest.h>
 
 using vigil::model::Ecosystem;
 using vigil::model::make_purl;
@@ -38,7 +38,8 @@ TEST(Purl, RpmEpochBecomesAQualifier) {
   auto p = pkg(Ecosystem::Rpm, "openssl-libs", "1:3.0.7-24.el9");
   p.arch = "x86_64";
   p.source_name = "openssl";
-  EXPECT_EQ(make_purl(p, &os), "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1&upstream=openssl");
+  EXPECT_EQ(make_purl(p, &os),
+            "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1&upstream=openssl");
 }
 
 TEST(Purl, AlpineDistroIsTheVersion) {

@@ -1,4 +1,6 @@
 // The inventory engine and walker on real directory trees: every file once, no escapes, stable output.
+#include "scan/inventory.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 #include <filesystem>
 
 #include "formats/os.hpp"
-#include "scan/inventory.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -44,7 +45,8 @@ void count_size(FileContent& file, AnalyzerOutput& out) {
 constexpr std::array kTestAnalyzers{
     vigil::scan::Analyzer{"pkg", "1", [](const FileInfo& f) { return f.name == "pkg"; }, read_pkg},
     vigil::scan::Analyzer{"pkg-size", "1", [](const FileInfo& f) { return f.name == "pkg"; }, count_size},
-    vigil::scan::Analyzer{"os", "1", [](const FileInfo& f) { return f.name == "os-release" || f.name == "debian_version"; },
+    vigil::scan::Analyzer{"os", "1",
+                          [](const FileInfo& f) { return f.name == "os-release" || f.name == "debian_version"; },
                           vigil::scan::analyze_bytes<vigil::formats::parse_os_release>},
 };
 
@@ -60,7 +62,8 @@ vigil::scan::InventoryOptions options(unsigned threads) {
 TEST(Inventory, FindsEveryWantedFileOnceWithRelativeLocations) {
   vigil::test::TempDir dir;
   for (int i = 0; i < 50; ++i) {
-    dir.write("a/b" + std::to_string(i % 7) + "/c" + std::to_string(i) + "/pkg", "p" + std::to_string(i) + " 1.0." + std::to_string(i));
+    dir.write("a/b" + std::to_string(i % 7) + "/c" + std::to_string(i) + "/pkg",
+              "p" + std::to_string(i) + " 1.0." + std::to_string(i));
   }
   dir.write("a/other.txt", "ignored");
   g_reads = 0;
@@ -79,7 +82,8 @@ TEST(Inventory, FindsEveryWantedFileOnceWithRelativeLocations) {
 TEST(Inventory, SameResultWithOneOrManyThreads) {
   vigil::test::TempDir dir;
   for (int i = 0; i < 200; ++i) {
-    dir.write("d" + std::to_string(i % 13) + "/e" + std::to_string(i) + "/pkg", "n" + std::to_string(i) + " 2." + std::to_string(i));
+    dir.write("d" + std::to_string(i % 13) + "/e" + std::to_string(i) + "/pkg",
+              "n" + std::to_string(i) + " 2." + std::to_string(i));
   }
   auto one = vigil::scan::build_inventory(dir.path().string(), options(1));
   auto many = vigil::scan::build_inventory(dir.path().string(), options(8));
