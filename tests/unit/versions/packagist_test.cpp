@@ -2,11 +2,11 @@
 // PHP 8.2 + composer/semver.
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <string>
 
 #include "scan/versions/compare.hpp"
 #include "test_support.hpp"
+#include "unit/versions/golden.hpp"
 
 namespace vigil::versions {
 namespace {
@@ -75,29 +75,7 @@ TEST(PackagistVersion, HostileInputTerminates) {
 }
 
 TEST(PackagistVersion, GoldenPairsFromComposerSemver) {
-  std::istringstream in(test::read_data("versions/packagist.tsv"));
-  std::string line;
-  int checked = 0;
-  int failures = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto t1 = line.find('\t');
-    const auto t2 = line.find('\t', t1 + 1);
-    ASSERT_NE(t2, std::string::npos) << line;
-    const std::string a = line.substr(0, t1);
-    const std::string b = line.substr(t1 + 1, t2 - t1 - 1);
-    const char want = line[t2 + 1];
-    const int got = sgn(compare_packagist(a, b));
-    const char got_c = got < 0 ? '<' : (got == 0 ? '=' : '>');
-    if (got_c != want && ++failures <= 20) {
-      ADD_FAILURE() << "packagist: " << a << " vs " << b << ": want " << want << " got " << got_c;
-    }
-    EXPECT_EQ(got, -sgn(compare_packagist(b, a))) << a << " / " << b;
-    EXPECT_EQ(compare_packagist(a, a), 0) << a;
-    ++checked;
-  }
-  EXPECT_EQ(failures, 0);
-  EXPECT_GE(checked, 3000);
+  EXPECT_GE(test::check_golden("versions/packagist.tsv", compare_packagist), 3000U);
 }
 
 }  // namespace

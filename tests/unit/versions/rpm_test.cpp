@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "scan/versions/compare.hpp"
-#include "unit/versions/os_golden.hpp"
+#include "unit/versions/golden.hpp"
 
 namespace vigil::versions {
 namespace {

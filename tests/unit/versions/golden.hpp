@@ -28,7 +28,7 @@ inline std::size_t check_golden(const std::string& rel, versions::CompareFn comp
     if (end == std::string::npos) end = data.size();
     const std::string_view line(data.data() + pos, end - pos);
     pos = end + 1;
-    if (line.empty()) continue;
+    if (line.empty() || line.front() == '#') continue;  // generators may write a provenance comment
     const auto t1 = line.find('\t');
     const auto t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
     if (t2 == std::string_view::npos || t2 + 2 != line.size()) {
