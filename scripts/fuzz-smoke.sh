@@ -20,6 +20,7 @@ seed_dir() {
     nuget_lock|dotnet_deps) echo dotnet ;;
     conan_lock|vcpkg_*) echo cpp ;;
     elf) echo rust ;;
+    osv_record) echo osv ;;
     *) echo "" ;;
   esac
 }
