@@ -1,6 +1,7 @@
 // PyPI versions: PEP 440 ordering exactly as packaging.version.Version sorts them (epoch, release with
 // trailing zeros ignored, pre/post/dev, local), parsed by hand from views (no regex, no allocation).
 #include "scan/versions/compare.hpp"
+#include "scan/versions/invalid_first.hpp"
 
 namespace vigil::versions {
 namespace {
@@ -294,17 +295,7 @@ int compare_valid(const Pep440& a, const Pep440& b) {
 // Invalid versions (what packaging rejects with InvalidVersion) sort before every valid one, as the
 // old LegacyVersion did, and among themselves by bytes.
 int compare_pep440(std::string_view a, std::string_view b) {
-  Pep440 x;
-  Pep440 y;
-  const bool xv = parse_pep440(a, x);
-  const bool yv = parse_pep440(b, y);
-  if (xv && yv) {
-    return compare_valid(x, y);
-  }
-  if (xv != yv) {
-    return xv ? 1 : -1;
-  }
-  return sign(a.compare(b));
+  return compare_invalid_first<Pep440>(a, b, parse_pep440, compare_valid);
 }
 
 }  // namespace vigil::versions

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "scan/versions/compare.hpp"
+#include "scan/versions/invalid_first.hpp"
 
 namespace vigil::versions {
 namespace {
@@ -185,17 +186,7 @@ int compare_valid(const PubVersion& a, const PubVersion& b) {
 
 // Invalid versions sort before every valid one and among themselves by bytes.
 int compare_pub(std::string_view a, std::string_view b) {
-  PubVersion x;
-  PubVersion y;
-  const bool xv = parse_pub(a, x);
-  const bool yv = parse_pub(b, y);
-  if (xv && yv) {
-    return compare_valid(x, y);
-  }
-  if (xv != yv) {
-    return xv ? 1 : -1;
-  }
-  return sign(a.compare(b));
+  return compare_invalid_first<PubVersion>(a, b, parse_pub, compare_valid);
 }
 
 }  // namespace vigil::versions

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "scan/versions/compare.hpp"
+#include "scan/versions/invalid_first.hpp"
 #include "scan/versions/semver_parts.hpp"
 
 namespace vigil::versions {
@@ -199,17 +200,9 @@ int compare_parsed(const SemverParts& a, const SemverParts& b, Dialect dialect) 
 }
 
 int compare_total(std::string_view a, std::string_view b, Dialect dialect) {
-  SemverParts x;
-  SemverParts y;
-  const bool xv = parse_semver(a, dialect, x);
-  const bool yv = parse_semver(b, dialect, y);
-  if (xv && yv) {
-    return compare_parsed(x, y, dialect);
-  }
-  if (xv != yv) {
-    return xv ? 1 : -1;  // invalid versions sort first
-  }
-  return sign(a.compare(b));
+  return compare_invalid_first<SemverParts>(
+      a, b, [dialect](std::string_view s, SemverParts& out) { return parse_semver(s, dialect, out); },
+      [dialect](const SemverParts& x, const SemverParts& y) { return compare_parsed(x, y, dialect); });
 }
 
 }  // namespace semver_detail
