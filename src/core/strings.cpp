@@ -73,4 +73,10 @@ std::string_view dir_name(std::string_view path) {
   return pos == std::string_view::npos ? std::string_view{} : path.substr(0, pos);
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
 }  // namespace vigil

@@ -15,6 +15,8 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 // Splits into lines, accepting \n and \r\n.
 std::vector<std::string_view> lines(std::string_view s);
 std::string to_lower(std::string_view s);
+// ASCII case-insensitive equality.
+bool iequals(std::string_view a, std::string_view b);
 // Last path component ("a/b/c.txt" -> "c.txt").
 std::string_view base_name(std::string_view path);
 // Everything before the last '/' ("a/b/c" -> "a/b", "c" -> "").
