@@ -14,6 +14,7 @@ find_package(LibArchive REQUIRED)           # libarchive-dev
 find_package(SQLite3 REQUIRED)              # libsqlite3-dev
 find_package(ZLIB REQUIRED)                 # zlib1g-dev
 find_package(OpenSSL REQUIRED)              # libssl-dev
+find_package(CURL REQUIRED)                 # libcurl4-openssl-dev (vulnerability feed downloads)
 if(VIGIL_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev
 endif()
