@@ -163,7 +163,9 @@ std::string make_purl(const Package& pkg, const OsInfo* os) {
 void assign_purls(Inventory& inventory) {
   const OsInfo* os = inventory.os ? &*inventory.os : nullptr;
   for (auto& pkg : inventory.packages) {
-    pkg.purl = make_purl(pkg, os);
+    if (pkg.purl.empty()) {  // SBOM inputs keep the purl they were given
+      pkg.purl = make_purl(pkg, os);
+    }
   }
 }
 
