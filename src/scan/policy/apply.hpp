@@ -1,0 +1,33 @@
+// The policy step of a scan: marks findings suppressed by .vigilignore.yaml entries and VEX statements
+// (docs/ignore-and-vex.md). Findings are never removed; reports show them as suppressed and gates skip them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "formats/policy.hpp"
+#include "model/vulnerability.hpp"
+
+namespace vigil::scan::policy {
+
+// The rules read from one file, with the file's name as the user should see it in reports and warnings.
+struct PolicyInput {
+  std::string file;
+  std::vector<formats::policy::IgnoreRule> ignores;
+  std::vector<formats::policy::VexStatement> vex;
+};
+
+// today is "YYYY-MM-DD". A finding already suppressed is left alone; otherwise the first ignore entry that
+// matches (inputs in order, entries in order) suppresses it, else the VEX statements decide: in each input the
+// last statement that matches the finding counts, and the first input whose statement says not_affected or fixed
+// suppresses it. Each expired ignore entry adds one warning, whether or not it would have matched.
+void apply_policy(std::vector<model::Vulnerability>& vulns, const std::vector<PolicyInput>& inputs,
+                  std::string_view today, std::vector<Diagnostic>& warnings);
+
+// Glob over a '/'-separated relative path: '*' and '?' stay within one segment, "**" crosses segments and
+// "**/" also matches no directory at all; a pattern ending in '/' matches everything below that directory.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+}  // namespace vigil::scan::policy
