@@ -1,11 +1,17 @@
-// CycloneDX 1.5 JSON writer: the inventory as a BOM (docs/sbom-formats.md has the field mapping).
+// CycloneDX 1.5 JSON writer: the inventory as a BOM (docs/sbom-formats.md has the field mapping) and, when the
+// vulnerability scanner ran, its findings as BOM vulnerabilities (docs/report-formats.md).
+#include <algorithm>
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "core/strings.hpp"
 #include "report/report.hpp"
 #include "report/sbom_support.hpp"
+#include "report/vuln_support.hpp"
 
 namespace vigil::report {
 namespace {
@@ -96,6 +102,159 @@ Json package_component(const model::Package& pkg, const std::string& purl, std::
   return component;
 }
 
+// "YYYY-MM-DDThh:mm:ss[.frac](Z|+hh:mm)": what the schema's date-time format accepts; anything else is left out.
+bool is_rfc3339(std::string_view s) {
+  const auto digits = [&](size_t pos, size_t n) {
+    return pos + n <= s.size() &&
+           std::all_of(s.begin() + pos, s.begin() + pos + n, [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!(digits(0, 4) && s.size() >= 20 && s[4] == '-' && digits(5, 2) && s[7] == '-' && digits(8, 2) &&
+        (s[10] == 'T' || s[10] == 't') && digits(11, 2) && s[13] == ':' && digits(14, 2) && s[16] == ':' &&
+        digits(17, 2))) {
+    return false;
+  }
+  size_t i = 19;
+  if (s[i] == '.') {
+    const size_t start = ++i;
+    while (digits(i, 1)) {
+      ++i;
+    }
+    if (i == start) {
+      return false;
+    }
+  }
+  const std::string_view zone = s.substr(i);
+  return zone == "Z" || zone == "z" ||
+         (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(i + 1, 2) && zone[3] == ':' &&
+          digits(i + 4, 2));
+}
+
+std::string_view score_method(const model::SeverityInfo& s) {
+  if (s.source == "CVSS_V4") {
+    return "CVSSv4";
+  }
+  if (s.source == "CVSS_V3") {
+    return starts_with(s.vector, "CVSS:3.0/") ? "CVSSv3" : "CVSSv31";
+  }
+  if (s.source == "CVSS_V2") {
+    return "CVSSv2";
+  }
+  return "other";
+}
+
+Json ratings(const model::SeverityInfo& s) {
+  if (s.rating == model::Severity::Unknown && s.source.empty() && !vuln::has_score(s)) {
+    return Json::array();
+  }
+  Json rating;
+  if (vuln::has_score(s)) {
+    rating["score"] = s.score;
+  }
+  rating["severity"] = to_lower(model::severity_name(s.rating));
+  rating["method"] = score_method(s);
+  if (!s.vector.empty()) {
+    rating["vector"] = s.vector;
+  }
+  return Json::array({std::move(rating)});
+}
+
+// A VEX justification in CycloneDX's words (OpenVEX's are mapped where they mean the same); "" otherwise.
+std::string_view justification_of(std::string_view reason) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 13> kJustifications{{
+      {"code_not_present", "code_not_present"},
+      {"code_not_reachable", "code_not_reachable"},
+      {"requires_configuration", "requires_configuration"},
+      {"requires_dependency", "requires_dependency"},
+      {"requires_environment", "requires_environment"},
+      {"protected_by_compiler", "protected_by_compiler"},
+      {"protected_at_runtime", "protected_at_runtime"},
+      {"protected_at_perimeter", "protected_at_perimeter"},
+      {"protected_by_mitigating_control", "protected_by_mitigating_control"},
+      {"component_not_present", "code_not_present"},
+      {"vulnerable_code_not_present", "code_not_present"},
+      {"vulnerable_code_not_in_execute_path", "code_not_reachable"},
+      {"inline_mitigations_already_exist", "protected_by_mitigating_control"},
+  }};
+  const std::string_view trimmed = trim(reason);
+  for (const auto& [from, to] : kJustifications) {
+    if (trimmed == from) {
+      return to;
+    }
+  }
+  return {};
+}
+
+Json analysis(const model::Suppression& s) {
+  Json obj{{"state", "not_affected"}};
+  if (s.kind == "vex") {
+    if (std::string_view justification = justification_of(s.reason); !justification.empty()) {
+      obj["justification"] = justification;
+    }
+  }
+  obj["detail"] = s.reason.empty() ? "suppressed by " + (s.file.empty() ? s.kind : s.file) : s.reason;
+  return obj;
+}
+
+// bom-refs of the components a finding is about: the inventoried packages of the same name and version at
+// the finding's locations, or its purl when none of them is in this BOM.
+Json affects(const model::Vulnerability& v, const model::Inventory& inventory, const std::vector<std::string>& refs,
+             const model::OsInfo* os) {
+  const std::vector<std::string> locations = vuln::locations_of(v);
+  const std::set<std::string_view> where(locations.begin(), locations.end());
+  Json out = Json::array();
+  for (size_t i = 0; i < inventory.packages.size(); ++i) {
+    const model::Package& p = inventory.packages[i];
+    if (p.ecosystem == v.package.ecosystem && p.name == v.package.name && p.version == v.package.version &&
+        (where.empty() || where.count(p.location) > 0)) {
+      out.push_back(Json{{"ref", refs[i]}});
+    }
+  }
+  if (out.empty()) {
+    out.push_back(Json{{"ref", sbom::purl_of(v.package, os)}});
+  }
+  return out;
+}
+
+Json vulnerability(const model::Vulnerability& v, Json affected) {
+  Json obj{{"id", v.id}, {"source", {{"name", "OSV"}, {"url", vuln::osv_url(v.id)}}}};
+  if (!v.aliases.empty()) {
+    Json references = Json::array();
+    for (const auto& alias : v.aliases) {
+      references.push_back(Json{{"id", alias}, {"source", {{"name", "OSV"}, {"url", vuln::osv_url(alias)}}}});
+    }
+    obj["references"] = std::move(references);
+  }
+  if (Json r = ratings(v.severity); !r.empty()) {
+    obj["ratings"] = std::move(r);
+  }
+  if (!v.summary.empty()) {
+    obj["description"] = v.summary;
+  }
+  if (v.fixed_versions.size() == 1) {
+    obj["recommendation"] = "Upgrade " + v.package.name + " to " + v.fixed_versions.front();
+  } else if (!v.fixed_versions.empty()) {
+    obj["recommendation"] = "Upgrade " + v.package.name + " to one of " + vuln::join(v.fixed_versions);
+  }
+  if (is_rfc3339(v.modified)) {
+    obj["updated"] = v.modified;
+  }
+  if (v.suppressed) {
+    obj["analysis"] = analysis(*v.suppressed);
+  }
+  obj["affects"] = std::move(affected);
+  Json properties = Json::array();
+  add_property(properties, "vigil:osv_ecosystem", v.osv_ecosystem);
+  add_property(properties, "vigil:fixed_versions", vuln::join(v.fixed_versions));
+  if (v.suppressed) {
+    add_property(properties, "vigil:suppression_kind", v.suppressed->kind);
+    add_property(properties, "vigil:suppression_file", v.suppressed->file);
+  }
+  if (!properties.empty()) {
+    obj["properties"] = std::move(properties);
+  }
+  return obj;
+}
+
 }  // namespace
 
 void write_cyclonedx(const Report& report, std::ostream& out) {
@@ -117,13 +276,15 @@ void write_cyclonedx(const Report& report, std::ostream& out) {
     components.push_back(os_component(*os));
   }
   std::map<std::string, size_t> seen;
+  std::vector<std::string> refs;
+  refs.reserve(inventory.packages.size());
   for (size_t i = 0; i < inventory.packages.size(); ++i) {
     const std::string& purl = purls[i];
-    std::string bom_ref = purl;
+    refs.push_back(purl);
     if (purl_count[purl] > 1) {
-      bom_ref += "#" + std::to_string(++seen[purl]);
+      refs.back() += "#" + std::to_string(++seen[purl]);
     }
-    components.push_back(package_component(inventory.packages[i], purl, std::move(bom_ref)));
+    components.push_back(package_component(inventory.packages[i], purl, refs.back()));
   }
 
   Json bom{
@@ -135,6 +296,18 @@ void write_cyclonedx(const Report& report, std::ostream& out) {
   };
   bom["metadata"] = metadata(report);
   bom["components"] = std::move(components);
+  if (report.vulnerabilities_scanned) {
+    // The schema wants unique items: findings that render the same (a package listed twice) are written once.
+    Json vulnerabilities = Json::array();
+    std::set<std::string> written;
+    for (const auto& v : report.vulnerabilities) {
+      Json item = vulnerability(v, affects(v, inventory, refs, os));
+      if (written.insert(item.dump(-1, ' ', false, Json::error_handler_t::replace)).second) {
+        vulnerabilities.push_back(std::move(item));
+      }
+    }
+    bom["vulnerabilities"] = std::move(vulnerabilities);
+  }
   // Package names and versions come from scanned files and may hold invalid UTF-8: replace, never throw.
   out << bom.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/report.hpp"
+#include "report/vuln_support.hpp"
 
 namespace vigil::report {
 namespace {
@@ -25,6 +26,33 @@ nlohmann::ordered_json package_json(const model::Package& pkg) {
   put_if(obj, "source_version", pkg.source_version);
   put_if(obj, "arch", pkg.arch);
   put_if(obj, "license", pkg.license);
+  return obj;
+}
+
+// One finding (docs/schemas/report.md): the package is repeated in short so each entry stands alone.
+nlohmann::ordered_json vulnerability_json(const model::Vulnerability& v) {
+  nlohmann::ordered_json obj;
+  obj["id"] = v.id;
+  obj["aliases"] = v.aliases;
+  obj["summary"] = v.summary;
+  obj["package"] = {{"name", v.package.name},
+                    {"version", v.package.version},
+                    {"ecosystem", model::ecosystem_name(v.package.ecosystem)},
+                    {"purl", v.package.purl}};
+  obj["osv_ecosystem"] = v.osv_ecosystem;
+  nlohmann::ordered_json severity{{"rating", model::severity_name(v.severity.rating)}};
+  if (vuln::has_score(v.severity)) {
+    severity["score"] = v.severity.score;
+  }
+  put_if(severity, "vector", v.severity.vector);
+  put_if(severity, "source", v.severity.source);
+  obj["severity"] = std::move(severity);
+  obj["fixed_versions"] = v.fixed_versions;
+  obj["locations"] = vuln::locations_of(v);
+  put_if(obj, "modified", v.modified);
+  if (v.suppressed) {
+    obj["suppressed"] = {{"kind", v.suppressed->kind}, {"file", v.suppressed->file}, {"reason", v.suppressed->reason}};
+  }
   return obj;
 }
 
@@ -71,7 +99,13 @@ void write_json(const Report& report, std::ostream& out) {
   } else {
     write_member(out, "os", nullptr);
   }
+  if (report.vulnerabilities_scanned) {
+    write_member(out, "vuln_db", report.vuln_db);
+  }
   write_array_member(out, "packages", report.inventory.packages, package_json, false);
+  if (report.vulnerabilities_scanned) {
+    write_array_member(out, "vulnerabilities", report.vulnerabilities, vulnerability_json, false);
+  }
   write_array_member(
       out, "warnings", report.inventory.warnings,
       [](const Diagnostic& w) {

@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "model/package.hpp"
+#include "model/vulnerability.hpp"
 
 namespace vigil::report {
 
@@ -17,6 +18,9 @@ struct Report {
   std::string tool_version;
   std::string created;  // RFC 3339 UTC timestamp
   model::Inventory inventory;
+  bool vulnerabilities_scanned = false;  // the vuln scanner ran: writers show an empty list, not "not scanned"
+  std::vector<model::Vulnerability> vulnerabilities;  // sorted; suppressed ones included, marked
+  std::string vuln_db;                                // the DB file matched against, for the report header
 };
 
 struct Writer {
@@ -30,6 +34,7 @@ const Writer* find_writer(std::string_view name);
 
 void write_table(const Report& report, std::ostream& out);
 void write_json(const Report& report, std::ostream& out);
+void write_sarif(const Report& report, std::ostream& out);
 void write_cyclonedx(const Report& report, std::ostream& out);
 void write_spdx_json(const Report& report, std::ostream& out);
 

@@ -10,6 +10,7 @@ namespace {
 constexpr std::array kWriters{
     Writer{"table", "human-readable table (default on a terminal)", write_table},
     Writer{"json", "Vigil JSON report (docs/schemas/report.md)", write_json},
+    Writer{"sarif", "SARIF 2.1.0 vulnerability results (GitHub code scanning)", write_sarif},
     Writer{"cyclonedx", "CycloneDX 1.5 JSON SBOM", write_cyclonedx},
     Writer{"spdx-json", "SPDX 2.3 JSON SBOM", write_spdx_json},
 };
