@@ -21,6 +21,9 @@ seed_dir() {
     conan_lock|vcpkg_*) echo cpp ;;
     elf) echo rust ;;
     osv_record) echo osv ;;
+    cvss) echo cvss/seeds ;;
+    cyclonedx_in|spdx_in|purl_list) echo sbom_in ;;
+    vigil_ignore|openvex|cyclonedx_vex) echo policy ;;
     *) echo "" ;;
   esac
 }

@@ -7,8 +7,9 @@
 
 namespace vigil::cli {
 
-// Documented exit codes (docs/cli.md): 0 success, 1 reserved for --fail-on gates, 2 error.
+// Documented exit codes (docs/cli.md): 0 success, 1 a --fail-on gate tripped, 2 error.
 inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
 inline constexpr int kExitError = 2;
 
 struct Command {
@@ -20,5 +21,6 @@ struct Command {
 void define_scan(CLI::App& app, int& exit_code);
 void define_sbom(CLI::App& app, int& exit_code);
 void define_version(CLI::App& app, int& exit_code);
+void define_db(CLI::App& app, int& exit_code);
 
 }  // namespace vigil::cli

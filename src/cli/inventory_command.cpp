@@ -10,8 +10,11 @@
 #include <ctime>
 
 #include "cli/command.hpp"
+#include "cli/input_file.hpp"
 #include "cli/output_file.hpp"
+#include "core/strings.hpp"
 #include "core/version.hpp"
+#include "formats/sbom_in.hpp"
 #include "report/report.hpp"
 #include "scan/inventory.hpp"
 
@@ -19,6 +22,7 @@ namespace vigil::cli {
 namespace {
 
 constexpr size_t kWarningsShown = 20;
+constexpr size_t kMaxDocumentBytes = size_t{1} << 30;  // an SBOM of a large image is tens of MB
 
 std::string now_rfc3339() {
   const std::time_t t = std::time(nullptr);
@@ -58,30 +62,7 @@ void print_warnings(const std::vector<Diagnostic>& warnings) {
   }
 }
 
-}  // namespace
-
-void add_inventory_options(CLI::App& command, InventoryCommandOptions& options) {
-  command.add_option("-f,--format", options.format, "output format: " + writer_names())
-      ->capture_default_str()
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> names;
-        for (const auto& w : report::all_writers()) {
-          names.emplace_back(w.name);
-        }
-        return names;
-      }()));
-  command.add_option("-o,--output", options.output, "write the report to FILE (atomically) instead of stdout");
-  command.add_option("--threads", options.threads, "walker threads (default: one per core)");
-  command.add_flag("--cross-fs", options.cross_fs, "descend into other mounted filesystems under the target");
-  command.add_option("--skip-dir", options.skip_dirs, "relative directory not to enter (repeatable)");
-  command.add_flag("-q,--quiet", options.quiet, "no progress and no warnings on stderr");
-}
-
-int run_inventory_command(const InventoryCommandOptions& options) {
-  std::string kind = options.kind;
-  if (kind == "auto") {
-    kind = looks_like_rootfs(options.target) ? "rootfs" : "fs";
-  }
+Result<model::Inventory> walk_inventory(const InventoryCommandOptions& options, const std::string& kind) {
   scan::InventoryOptions inventory_options;
   inventory_options.walk = kind == "rootfs" ? scan::rootfs_walk_options() : scan::WalkOptions{};
   inventory_options.walk.threads = options.threads;
@@ -100,20 +81,90 @@ int run_inventory_command(const InventoryCommandOptions& options) {
   if (show_progress) {
     fmt::print(stderr, "\r\033[K");
   }
+  return inventory;
+}
+
+// `scan sbom FILE` and `scan purl FILE|-`: the packages a document lists (purls kept as written).
+Result<model::Inventory> read_document_inventory(const std::string& path, const std::string& kind) {
+  auto bytes = read_input(path, kMaxDocumentBytes);
+  if (!bytes) {
+    return tl::unexpected(bytes.error());
+  }
+  const std::string name = path == "-" ? "<stdin>" : path;
+  auto parsed = kind == "sbom" ? formats::parse_sbom_auto(name, *bytes) : formats::parse_purl_list(name, *bytes);
+  if (!parsed) {
+    return fail(fmt::format("{}: {}", name, parsed.error().message));
+  }
+  model::Inventory inventory;
+  inventory.os = std::move(parsed->os);
+  inventory.packages = std::move(parsed->packages);
+  for (auto& w : parsed->warnings) {
+    w.file = name;
+    inventory.warnings.push_back(std::move(w));
+  }
+  model::sort_packages(inventory.packages);
+  return inventory;
+}
+
+// A default .vigilignore.yaml is looked for in the scanned directory (or beside a scanned file).
+std::string policy_dir_of(const std::string& target) {
+  struct stat st{};
+  if (::stat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return target;
+  }
+  const std::string_view dir = dir_name(target);
+  return dir.empty() ? "." : std::string(dir);
+}
+
+}  // namespace
+
+void add_inventory_options(CLI::App& command, InventoryCommandOptions& options, bool walk_options) {
+  command.add_option("-f,--format", options.format, "output format: " + writer_names())
+      ->capture_default_str()
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> names;
+        for (const auto& w : report::all_writers()) {
+          names.emplace_back(w.name);
+        }
+        return names;
+      }()));
+  command.add_option("-o,--output", options.output, "write the report to FILE (atomically) instead of stdout");
+  if (walk_options) {
+    command.add_option("--threads", options.threads, "walker threads (default: one per core)");
+    command.add_flag("--cross-fs", options.cross_fs, "descend into other mounted filesystems under the target");
+    command.add_option("--skip-dir", options.skip_dirs, "relative directory not to enter (repeatable)");
+  }
+  command.add_flag("-q,--quiet", options.quiet, "no progress and no warnings on stderr");
+}
+
+int run_inventory_command(const InventoryCommandOptions& options) {
+  std::string kind = options.kind;
+  if (kind == "auto") {
+    kind = looks_like_rootfs(options.target) ? "rootfs" : "fs";
+  }
+  const bool document = kind == "sbom" || kind == "purl";
+  auto inventory = document ? read_document_inventory(options.target, kind) : walk_inventory(options, kind);
   if (!inventory) {
     fmt::print(stderr, "error: {}\n", inventory.error().message);
     return kExitError;
   }
-  if (!options.quiet) {
-    print_warnings(inventory->warnings);
-  }
   report::Report report{options.target, kind, kVersion, now_rfc3339(), std::move(*inventory)};
+  if (options.with_vulns && options.vuln.vuln_enabled()) {
+    const std::string target_dir = document ? std::string() : policy_dir_of(options.target);
+    if (auto scanned = run_vuln_scan(options.vuln, target_dir, report); !scanned) {
+      fmt::print(stderr, "error: {}\n", scanned.error().message);
+      return kExitError;
+    }
+  }
+  if (!options.quiet) {
+    print_warnings(report.inventory.warnings);
+  }
   const report::Writer* writer = report::find_writer(options.format);
   if (auto written = write_output(options.output, [&](std::ostream& out) { writer->write(report, out); }); !written) {
     fmt::print(stderr, "error: {}\n", written.error().message);
     return kExitError;
   }
-  return kExitOk;
+  return options.with_vulns ? gate_exit_code(options.vuln, report) : kExitOk;
 }
 
 }  // namespace vigil::cli

@@ -5,23 +5,27 @@
 #include <string>
 #include <vector>
 
+#include "cli/vuln_scan.hpp"
+
 namespace vigil::cli {
 
 struct InventoryCommandOptions {
   std::string target;
-  std::string kind;  // "fs" or "rootfs"; "auto" picks rootfs when the target has etc/os-release
+  std::string kind;  // "fs", "rootfs", "sbom" or "purl"; "auto" picks rootfs when the target has etc/os-release
   std::string format = "table";
   std::string output;  // empty: stdout
   unsigned threads = 0;
   bool cross_fs = false;
   bool quiet = false;
   std::vector<std::string> skip_dirs;
+  bool with_vulns = false;  // `scan` matches vulnerabilities (unless --scanners none); `sbom` never does
+  VulnCommandOptions vuln;
 };
 
-// Adds --format, --output, --threads, --cross-fs, --skip-dir and --quiet to a subcommand.
-void add_inventory_options(CLI::App& command, InventoryCommandOptions& options);
+// Adds --format, --output and --quiet to a subcommand; walk_options adds --threads, --cross-fs, --skip-dir.
+void add_inventory_options(CLI::App& command, InventoryCommandOptions& options, bool walk_options = true);
 
-// Runs the inventory and writes the report; returns the process exit code.
+// Runs the inventory (and the vulnerability scan), writes the report; returns the process exit code.
 int run_inventory_command(const InventoryCommandOptions& options);
 
 }  // namespace vigil::cli

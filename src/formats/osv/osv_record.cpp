@@ -169,7 +169,7 @@ std::vector<Severity> read_severity(object root) {
 }  // namespace
 
 Result<Record> parse_osv_record(std::string_view bytes) {
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;  // reused: an import parses hundreds of thousands of records
   auto root = json::parse_object(parser, bytes, "OSV record");
   if (!root) {
     return tl::unexpected(root.error());

@@ -1,0 +1,182 @@
+// Vulnerability matching, policy and gating for `vigil scan` (see vuln_scan.hpp).
+#include "cli/vuln_scan.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "cli/command.hpp"
+#include "cli/db_options.hpp"
+#include "cli/input_file.hpp"
+#include "formats/policy.hpp"
+#include "scan/policy/apply.hpp"
+#include "scan/vulndb/match.hpp"
+
+namespace vigil::cli {
+namespace {
+
+constexpr size_t kMaxPolicyBytes = size_t{16} << 20;
+
+std::string today_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+bool is_file(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string describe(const std::string& file, const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    out += fmt::format("\n  {}:{}: {}", file, d.line, d.message);
+  }
+  return out;
+}
+
+// The ignore file is the user's own: any problem in it is an error, all of them listed at once.
+Result<scan::policy::PolicyInput> load_ignore_file(const std::string& path) {
+  auto bytes = read_input(path, kMaxPolicyBytes);
+  if (!bytes) {
+    return tl::unexpected(bytes.error());
+  }
+  std::vector<Diagnostic> diagnostics;
+  auto rules = formats::policy::read_ignore_file(*bytes, diagnostics);
+  if (!rules) {
+    return fail(fmt::format("{}: {}", path, rules.error().message));
+  }
+  if (!diagnostics.empty()) {
+    return fail(fmt::format("{} has {} problem(s):{}", path, diagnostics.size(), describe(path, diagnostics)));
+  }
+  return scan::policy::PolicyInput{path, std::move(*rules), {}};
+}
+
+// VEX documents come from vendors and tools: a bad statement is skipped with a warning.
+Result<scan::policy::PolicyInput> load_vex(const std::string& path, std::vector<Diagnostic>& warnings) {
+  auto bytes = read_input(path, kMaxPolicyBytes);
+  if (!bytes) {
+    return tl::unexpected(bytes.error());
+  }
+  std::vector<Diagnostic> diagnostics;
+  auto statements = formats::policy::read_vex_auto(*bytes, diagnostics);
+  if (!statements) {
+    return fail(fmt::format("{}: {}", path, statements.error().message));
+  }
+  for (auto& d : diagnostics) {
+    d.file = path;
+    warnings.push_back(std::move(d));
+  }
+  return scan::policy::PolicyInput{path, {}, std::move(*statements)};
+}
+
+std::string default_ignore_file(const std::string& target_dir) {
+  if (!target_dir.empty() && is_file(target_dir + "/.vigilignore.yaml")) {
+    return target_dir + "/.vigilignore.yaml";
+  }
+  return is_file(".vigilignore.yaml") ? ".vigilignore.yaml" : "";
+}
+
+Result<std::vector<scan::policy::PolicyInput>> load_policy(const VulnCommandOptions& options,
+                                                           const std::string& target_dir,
+                                                           std::vector<Diagnostic>& warnings) {
+  std::vector<scan::policy::PolicyInput> inputs;
+  const std::string ignore = options.ignore_file.empty() ? default_ignore_file(target_dir) : options.ignore_file;
+  if (!ignore.empty()) {
+    auto input = load_ignore_file(ignore);
+    if (!input) {
+      return tl::unexpected(input.error());
+    }
+    inputs.push_back(std::move(*input));
+  }
+  for (const auto& path : options.vex) {
+    auto input = load_vex(path, warnings);
+    if (!input) {
+      return tl::unexpected(input.error());
+    }
+    inputs.push_back(std::move(*input));
+  }
+  return inputs;
+}
+
+bool severity_wanted(const VulnCommandOptions& options, model::Severity s) {
+  return options.severities.empty() ||
+         std::any_of(options.severities.begin(), options.severities.end(),
+                     [&](const std::string& name) { return model::parse_severity(name) == s; });
+}
+
+const std::vector<std::string> kSeverityChoices{"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+
+}  // namespace
+
+bool VulnCommandOptions::vuln_enabled() const {
+  return std::find(scanners.begin(), scanners.end(), "vuln") != scanners.end();
+}
+
+void add_vuln_options(CLI::App& command, VulnCommandOptions& options) {
+  command.add_option("--scanners", options.scanners, "what to look for: vuln, or none (inventory only)")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::IsMember({"vuln", "none"}));
+  add_db_option(command, options.db);
+  command
+      .add_option("--severity", options.severities,
+                  "report only these severities (comma list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL)")
+      ->delimiter(',')
+      ->transform(CLI::IsMember(kSeverityChoices, CLI::ignore_case));
+  command
+      .add_option("--fail-on", options.fail_on,
+                  "exit 1 when an unsuppressed finding is at least this severe (UNKNOWN: any finding)")
+      ->transform(CLI::IsMember(kSeverityChoices, CLI::ignore_case));
+  command.add_flag("--ignore-unfixed", options.ignore_unfixed, "drop vulnerabilities that have no fixed version");
+  command.add_option("--ignore-file", options.ignore_file,
+                     "ignore file (default: .vigilignore.yaml in the target directory or here, when present)");
+  command.add_option("--vex", options.vex, "OpenVEX or CycloneDX VEX document (repeatable)");
+}
+
+Result<void> run_vuln_scan(const VulnCommandOptions& options, const std::string& target_dir, report::Report& report) {
+  const std::string db_path = resolve_db_path(options.db);
+  auto policy = load_policy(options, target_dir, report.inventory.warnings);
+  if (!policy) {
+    return tl::unexpected(policy.error());
+  }
+  auto reader = vulndb::Reader::open(db_path);
+  if (!reader) {
+    return fail(reader.error().message + "; or scan without vulnerabilities: --scanners none");
+  }
+  auto matched = vulndb::match_inventory(*reader, report.inventory);
+  if (!matched) {
+    return fail(fmt::format("{}: {}", db_path, matched.error().message));
+  }
+  auto& vulns = matched->vulnerabilities;
+  vulns.erase(std::remove_if(vulns.begin(), vulns.end(),
+                             [&](const model::Vulnerability& v) {
+                               return !severity_wanted(options, v.severity.rating) ||
+                                      (options.ignore_unfixed && v.fixed_versions.empty());
+                             }),
+              vulns.end());
+  scan::policy::apply_policy(vulns, *policy, today_utc(), report.inventory.warnings);
+  report.inventory.warnings.insert(report.inventory.warnings.end(), matched->warnings.begin(), matched->warnings.end());
+  report.vulnerabilities = std::move(vulns);
+  report.vulnerabilities_scanned = true;
+  report.vuln_db = db_path;
+  return {};
+}
+
+int gate_exit_code(const VulnCommandOptions& options, const report::Report& report) {
+  if (options.fail_on.empty()) {
+    return kExitOk;
+  }
+  const auto threshold = model::parse_severity(options.fail_on).value_or(model::Severity::Unknown);
+  const bool tripped = std::any_of(report.vulnerabilities.begin(), report.vulnerabilities.end(),
+                                   [&](const auto& v) { return !v.suppressed && v.severity.rating >= threshold; });
+  return tripped ? kExitFindings : kExitOk;
+}
+
+}  // namespace vigil::cli

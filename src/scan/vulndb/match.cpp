@@ -1,0 +1,186 @@
+// Inventory -> findings (see match.hpp).
+#include "scan/vulndb/match.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "core/strings.hpp"
+#include "scan/vulndb/affected_codec.hpp"
+#include "scan/vulndb/ecosystems.hpp"
+
+namespace vigil::vulndb {
+namespace {
+
+// One distinct package (every place it was found shares the finding).
+struct Candidate {
+  const model::Package* package;
+  std::vector<std::string> locations;
+};
+
+struct Hit {
+  int64_t advisory;
+  std::string osv_ecosystem;
+  versions::CompareFn compare;
+  std::vector<std::string> fixed;
+};
+
+std::vector<Candidate> distinct_packages(const model::Inventory& inventory) {
+  std::map<std::tuple<model::Ecosystem, std::string_view, std::string_view, std::string_view, std::string_view>, size_t>
+      index;
+  std::vector<Candidate> out;
+  for (const auto& pkg : inventory.packages) {
+    const auto key = std::make_tuple(pkg.ecosystem, std::string_view(pkg.name), std::string_view(pkg.version),
+                                     std::string_view(pkg.source_name), std::string_view(pkg.source_version));
+    auto [it, inserted] = index.emplace(key, out.size());
+    if (inserted) {
+      out.push_back({&pkg, {}});
+    }
+    auto& locations = out[it->second].locations;
+    if (!pkg.location.empty() && std::find(locations.begin(), locations.end(), pkg.location) == locations.end()) {
+      locations.push_back(pkg.location);
+    }
+  }
+  return out;
+}
+
+// Ecosystem-native ids first (RUSTSEC, GO, PYSEC, DSA...), then GHSA, then CVE: the most specific advisory
+// names the finding, the others become aliases.
+int id_rank(std::string_view id) {
+  if (starts_with(id, "CVE-")) {
+    return 2;
+  }
+  return starts_with(id, "GHSA-") ? 1 : 0;
+}
+
+// Advisories that name each other (id or shared alias) are one vulnerability.
+std::vector<std::vector<size_t>> alias_groups(const std::vector<Advisory>& advisories) {
+  std::vector<size_t> parent(advisories.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  const auto find = [&](size_t i) {
+    while (parent[i] != i) {
+      i = parent[i] = parent[parent[i]];
+    }
+    return i;
+  };
+  std::unordered_map<std::string_view, size_t> owner;
+  for (size_t i = 0; i < advisories.size(); ++i) {
+    for (const auto& name : advisories[i].aliases) {
+      if (auto [it, inserted] = owner.emplace(name, i); !inserted) {
+        parent[find(i)] = find(it->second);
+      }
+    }
+    if (auto [it, inserted] = owner.emplace(advisories[i].id, i); !inserted) {
+      parent[find(i)] = find(it->second);
+    }
+  }
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < advisories.size(); ++i) {
+    groups[find(i)].push_back(i);
+  }
+  std::vector<std::vector<size_t>> out;
+  for (auto& [root, members] : groups) {
+    out.push_back(std::move(members));
+  }
+  return out;
+}
+
+model::Vulnerability merge_group(const Candidate& candidate, const std::vector<Advisory>& advisories,
+                                 const std::vector<Hit>& hits, const std::vector<size_t>& group) {
+  const size_t primary = *std::min_element(group.begin(), group.end(), [&](size_t a, size_t b) {
+    return std::make_tuple(id_rank(advisories[a].id), advisories[a].id) <
+           std::make_tuple(id_rank(advisories[b].id), advisories[b].id);
+  });
+  model::Vulnerability v;
+  v.id = advisories[primary].id;
+  v.summary = advisories[primary].summary;
+  v.package = *candidate.package;
+  v.locations = candidate.locations;
+  v.osv_ecosystem = hits[primary].osv_ecosystem;
+  std::set<std::string> aliases;
+  std::vector<std::string> fixed;
+  for (const size_t i : group) {
+    aliases.insert(advisories[i].id);
+    aliases.insert(advisories[i].aliases.begin(), advisories[i].aliases.end());
+    fixed.insert(fixed.end(), hits[i].fixed.begin(), hits[i].fixed.end());
+    v.modified = std::max(v.modified, advisories[i].modified);
+    auto severity = advisory_severity(advisories[i]);
+    if (v.severity.source.empty() || severity.rating > v.severity.rating) {
+      v.severity = std::move(severity);
+    }
+  }
+  aliases.erase(v.id);
+  v.aliases.assign(aliases.begin(), aliases.end());
+  const auto compare = hits[primary].compare;
+  std::sort(fixed.begin(), fixed.end(), [&](const auto& a, const auto& b) { return compare(a, b) < 0; });
+  fixed.erase(std::unique(fixed.begin(), fixed.end(), [&](const auto& a, const auto& b) { return compare(a, b) == 0; }),
+              fixed.end());
+  v.fixed_versions = std::move(fixed);
+  return v;
+}
+
+}  // namespace
+
+Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inventory) {
+  MatchResult result;
+  const model::OsInfo* os = inventory.os ? &*inventory.os : nullptr;
+  if (os != nullptr) {
+    if (auto reason = os_unsupported_reason(*os); !reason.empty()) {
+      result.warnings.push_back({os->location, 0, reason});
+    }
+  }
+  std::vector<AffectedRow> rows;
+  std::map<std::string, size_t> git_only;  // advisory id -> packages it could not be evaluated for
+  for (const auto& candidate : distinct_packages(inventory)) {
+    const auto keys = lookup_keys(*candidate.package, os);
+    result.packages_checked += keys.empty() ? 0 : 1;
+    std::vector<Hit> hits;
+    for (const auto& key : keys) {
+      rows.clear();
+      if (auto ok = reader.lookup(ecosystem_key(key.ecosystem), key.name, rows); !ok) {
+        return tl::unexpected(ok.error());
+      }
+      for (const auto& row : rows) {
+        auto verdict = evaluate(decode_affected(row.ranges), key.version, key.compare);
+        const bool seen =
+            std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.advisory == row.advisory; });
+        if (verdict.git_only) {
+          ++git_only[fmt::format("#{}", row.advisory)];
+        } else if (verdict.affected && !seen) {
+          hits.push_back({row.advisory, key.ecosystem, key.compare, std::move(verdict.fixed_versions)});
+        }
+      }
+    }
+    if (hits.empty()) {
+      continue;
+    }
+    std::vector<Advisory> advisories;
+    for (const auto& hit : hits) {
+      auto adv = reader.advisory(hit.advisory);
+      if (!adv) {
+        return tl::unexpected(adv.error());
+      }
+      advisories.push_back(std::move(*adv));
+    }
+    for (const auto& group : alias_groups(advisories)) {
+      result.vulnerabilities.push_back(merge_group(candidate, advisories, hits, group));
+    }
+  }
+  if (!git_only.empty()) {
+    result.warnings.push_back(
+        {"", 0,
+         fmt::format("{} advisory entries have only GIT (commit) ranges and were not evaluated: Vigil does not "
+                     "guess commit ranges from versions",
+                     git_only.size())});
+  }
+  model::sort_vulnerabilities(result.vulnerabilities);
+  return result;
+}
+
+}  // namespace vigil::vulndb
