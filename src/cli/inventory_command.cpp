@@ -50,7 +50,9 @@ std::string writer_names() {
 void print_warnings(const std::vector<Diagnostic>& warnings) {
   for (size_t i = 0; i < warnings.size() && i < kWarningsShown; ++i) {
     const auto& w = warnings[i];
-    if (w.line > 0) {
+    if (w.file.empty()) {  // not about one file (e.g. the matcher's GIT-range note)
+      fmt::print(stderr, "warning: {}\n", w.message);
+    } else if (w.line > 0) {
       fmt::print(stderr, "warning: {}:{}: {}\n", w.file, w.line, w.message);
     } else {
       fmt::print(stderr, "warning: {}: {}\n", w.file, w.message);

@@ -29,11 +29,13 @@ int main(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "C.UTF-8");
   CLI::App app{
       "Vigil: software supply-chain security.\n"
-      "Inventories OS and language packages of directories and root filesystems, and writes\n"
-      "package tables, Vigil JSON, CycloneDX 1.5 and SPDX 2.3 SBOMs.\n\n"
+      "Inventories OS and language packages of directories, root filesystems and SBOMs, matches them\n"
+      "against a local OSV vulnerability database, and writes tables, Vigil JSON, SARIF, CycloneDX 1.5\n"
+      "and SPDX 2.3.\n\n"
       "Examples:\n"
-      "  vigil scan fs ./my-project                 package table of a source tree\n"
-      "  vigil scan rootfs / --format json          inventory of this machine as JSON\n"
+      "  vigil db update                            fetch the OSV vulnerability feeds\n"
+      "  vigil scan fs ./my-project --fail-on high  packages and vulnerabilities; exit 1 on high or critical\n"
+      "  vigil scan rootfs / --format json          this machine as JSON\n"
       "  vigil sbom / --format cyclonedx -o bom.json\n",
       "vigil"};
   app.set_version_flag("--version", fmt::format("vigil {}", vigil::kVersion));

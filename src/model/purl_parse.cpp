@@ -306,6 +306,10 @@ Result<ParsedPurl> parse_purl(std::string_view purl) {
   if (purl.size() < 4 || !iequals(purl.substr(0, 4), "pkg:")) {
     return fail("does not start with 'pkg:'");
   }
+  // Unencoded whitespace is never part of a purl; usually it is a trailing comment ("pkg:x/y@1  # why").
+  if (std::any_of(purl.begin(), purl.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; })) {
+    return fail("contains whitespace or control characters (percent-encode them, e.g. %20)");
+  }
   std::string_view rest = purl.substr(4);
   ParsedPurl p;
   if (const size_t hash = rest.rfind('#'); hash != std::string_view::npos) {

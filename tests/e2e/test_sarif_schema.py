@@ -185,5 +185,79 @@ class CycloneDxVulnerabilitiesSchemaTest(unittest.TestCase):
         self.assertIn("vulnerabilities/1/analysis/state", text)
 
 
+class ScanReportsFromBinaryTest(unittest.TestCase):
+    """SARIF and CycloneDX written by the real binary for tests/data/vulnscan/project against a DB built from
+    tests/data/vulnscan/osv (the data of test_vuln_scan.py), validated the same way as the samples above."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not BINARY:
+            raise unittest.SkipTest("VIGIL_BINARY is not set (ctest sets it)")
+        cls.tmp = tempfile.TemporaryDirectory(prefix="vigil-reports-e2e-")
+        cls.db = str(Path(cls.tmp.name) / "vuln.db")
+        cls.project = DATA / "vulnscan" / "project"
+        cls.vigil("db", "import", "--db", cls.db, "-q", str(DATA / "vulnscan" / "osv"))
+        cls.findings = json.loads(cls.vigil("scan", "fs", str(cls.project), "--db", cls.db, "-f", "json").stdout)[
+            "vulnerabilities"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @classmethod
+    def vigil(cls, *args, expect=0):
+        proc = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=300, check=False)
+        if proc.returncode != expect:
+            raise AssertionError(f"vigil {' '.join(args)} exited {proc.returncode}: {proc.stderr[-2000:]}")
+        return proc
+
+    def test_sarif_has_one_result_per_finding_and_location(self):
+        ignore = Path(self.tmp.name) / "ignore.yaml"
+        ignore.write_text("ignore:\n  - id: CVE-2021-23337\n    reason: template is never called\n", encoding="utf-8")
+        log, proc = run_sarif_scan(self.project, "--db", self.db, "--ignore-file", str(ignore), "--fail-on", "high")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(errors_text(sarif_validator(), log), "")
+        self.assertEqual(github_problems(log), [])
+        results = log["runs"][0]["results"]
+        expected = sorted((f["id"], loc) for f in self.findings for loc in f["locations"])
+        got = sorted((r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results)
+        self.assertEqual(got, expected)
+        self.assertGreater(len(results), len(self.findings))  # lodash is in two lockfiles
+        rules = log["runs"][0]["tool"]["driver"]["rules"]
+        self.assertEqual(sorted(r["id"] for r in rules), sorted({f["id"] for f in self.findings}))
+        suppressed = sorted(r["ruleId"] for r in results if "suppressions" in r)
+        self.assertEqual(suppressed, ["GHSA-35jh-r3h4-6jhm", "GHSA-35jh-r3h4-6jhm"])
+        for r in results:
+            if "suppressions" in r:
+                self.assertEqual(r["suppressions"][0]["kind"], "external")
+                self.assertIn("template is never called", r["suppressions"][0]["justification"])
+
+    def test_sarif_of_a_purl_list_without_locations(self):
+        purls = Path(self.tmp.name) / "purls.txt"
+        purls.write_text("pkg:npm/lodash@4.17.20\npkg:cargo/quinn-proto@0.10.6\n", encoding="utf-8")
+        log, proc = run_sarif_scan(purls, "--db", self.db, kind="purl")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(errors_text(sarif_validator(), log), "")
+        self.assertEqual(github_problems(log), [])
+        self.assertEqual(sorted(r["ruleId"] for r in log["runs"][0]["results"]),
+                         ["GHSA-29mw-wpgm-hmr9", "GHSA-35jh-r3h4-6jhm", "RUSTSEC-2026-0037"])
+
+    def test_cyclonedx_with_vulnerabilities_validates(self):
+        out = Path(self.tmp.name) / "report.cdx.json"
+        self.vigil("scan", "fs", str(self.project), "--db", self.db, "-f", "cyclonedx", "-o", str(out))
+        bom = load(out)
+        self.assertEqual(errors_text(cyclonedx_validator(), bom), "")
+        self.assertEqual(sorted(v["id"] for v in bom["vulnerabilities"]), sorted(f["id"] for f in self.findings))
+        refs = {c["bom-ref"]: c for c in bom["components"]}
+        for v in bom["vulnerabilities"]:
+            for a in v["affects"]:
+                with self.subTest(id=v["id"]):
+                    self.assertIn(a["ref"], refs)
+        quinn = next(v for v in bom["vulnerabilities"] if v["id"] == "RUSTSEC-2026-0037")
+        self.assertEqual([(r.get("method"), r.get("score"), r.get("severity")) for r in quinn["ratings"]],
+                         [("CVSSv4", 8.7, "high")])
+        self.assertEqual(refs[quinn["affects"][0]["ref"]]["purl"], "pkg:cargo/quinn-proto@0.10.6")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -52,7 +52,8 @@ double roundup_31(double x) {
   if (i % 10000 == 0) {
     return static_cast<double>(i) / 100000.0;
   }
-  return static_cast<double>(i / 10000 + 1) / 10.0;
+  const int64_t tenths = i / 10000 + 1;  // integer division is the point: floor, then one tenth up
+  return static_cast<double>(tenths) / 10.0;
 }
 
 // v3.0 round up: plain ceiling to one decimal, as the 3.0 specification and calculator do.

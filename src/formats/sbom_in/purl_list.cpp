@@ -39,7 +39,7 @@ Result<Parsed> parse_purl_list(std::string_view /*path*/, std::string_view bytes
       }
       continue;
     }
-    out.add(line, {}, fmt::format("line {}", line_number), line_number);
+    out.add(line, {}, "purl", line_number);
   }
   // Nothing but invalid lines: not a purl list at all (a binary or an SBOM given to `scan purl` by mistake).
   if (candidates > 0 && invalid == candidates) {

@@ -89,16 +89,6 @@ Result<bool> copy_existing(const std::string& from, const std::string& to) {
   return true;
 }
 
-// The schema version of an existing DB; 0 when it has none (not a Vigil DB or from before versioning).
-int stored_schema_version(sqlite3* db) {
-  auto stmt = sql::Stmt::prepare(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!stmt) {
-    return 0;
-  }
-  auto row = stmt->step();
-  return row && *row ? std::atoi(std::string(stmt->text(0)).c_str()) : 0;
-}
-
 }  // namespace
 
 Builder::Builder(std::unique_ptr<State> state) : state_(std::move(state)) {}

@@ -110,6 +110,9 @@ model::Vulnerability merge_group(const Candidate& candidate, const std::vector<A
     aliases.insert(advisories[i].aliases.begin(), advisories[i].aliases.end());
     fixed.insert(fixed.end(), hits[i].fixed.begin(), hits[i].fixed.end());
     v.modified = std::max(v.modified, advisories[i].modified);
+    if (v.summary.empty()) {
+      v.summary = advisories[i].summary;  // the primary record may have none (PYSEC) while its GHSA twin does
+    }
     auto severity = advisory_severity(advisories[i]);
     if (v.severity.source.empty() || severity.rating > v.severity.rating) {
       v.severity = std::move(severity);

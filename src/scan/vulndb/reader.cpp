@@ -7,6 +7,7 @@
 
 #include "core/strings.hpp"
 #include "scan/vulndb/ecosystems.hpp"
+#include "scan/vulndb/schema.hpp"
 #include "scan/vulndb/vulndb.hpp"
 
 namespace vigil::vulndb {
@@ -59,12 +60,10 @@ Result<Reader> Reader::open(const std::string& path) {
                     "`vigil db update`)",
                     path, db.error().message));
   }
-  auto version = sql::Stmt::prepare(db->get(), "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!version) {
-    return fail(fmt::format("{} is not a Vigil vulnerability DB ({})", path, version.error().message));
+  const int found = stored_schema_version(db->get());
+  if (found == 0) {
+    return fail(fmt::format("{} is not a Vigil vulnerability DB (no schema version)", path));
   }
-  auto row = version->step();
-  const int found = row && *row ? std::atoi(std::string(version->text(0)).c_str()) : 0;
   if (found != kSchemaVersion) {
     return fail(
         fmt::format("{} has DB schema version {}, this vigil reads version {}: rebuild it with "

@@ -1,6 +1,8 @@
 // The DB's tables (schema version kSchemaVersion in vulndb.hpp; bump it on any change here).
 #pragma once
 
+#include <sqlite3.h>
+
 namespace vigil::vulndb {
 
 // advisories: one row per OSV record; `source` is the ecosystem of its first affected package (what
@@ -18,5 +20,8 @@ CREATE TABLE affected(ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTE
                       ranges TEXT NOT NULL, PRIMARY KEY(ecosystem, name, advisory, seq)) WITHOUT ROWID;
 CREATE INDEX affected_by_advisory ON affected(advisory);
 )sql";
+
+// The schema_version stored in meta; 0 when there is none (not a Vigil DB, or unreadable).
+int stored_schema_version(sqlite3* db);
 
 }  // namespace vigil::vulndb

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +21,7 @@ namespace {
 struct Download {
   std::string ecosystem;
   std::string url;
+  std::string origin;  // url without credentials: what the DB stores and messages show
   UniqueFd file;
   http::FetchResult result;
 };
@@ -35,6 +37,18 @@ std::string url_component(std::string_view s) {
     }
   }
   return out;
+}
+
+// A mirror's URL may carry "user:token@": curl sends it, but the DB (shown by `db info`) and messages must not.
+std::string without_userinfo(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    return url;
+  }
+  const size_t host = scheme_end + 3;
+  const size_t authority_end = std::min(url.find_first_of("/?#", host), url.size());
+  const size_t at = url.rfind('@', authority_end - 1);
+  return at == std::string::npos || at < host ? url : url.substr(0, host) + url.substr(at + 1);
 }
 
 // An unlinked temporary file in the DB's directory: nothing to clean up after a crash.
@@ -77,11 +91,19 @@ std::vector<std::string> default_ecosystems() {
 }
 
 std::string ecosystem_of_input(const std::string& path) {
-  std::filesystem::path p(path);
+  // "advisories/" and "." name the directory itself, not an empty or "." file name.
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  p = (ec ? std::filesystem::path(path) : p).lexically_normal();
+  if (!p.has_filename() && p.has_parent_path()) {
+    p = p.parent_path();
+  }
   if (p.filename() == "all.zip" && p.has_parent_path()) {
     return p.parent_path().filename().string();
   }
-  return p.stem().string();
+  // Only a file's extension goes: a directory named "crates.io" is the crates.io data.
+  const std::string extension = to_lower(p.extension().string());
+  return extension == ".zip" || extension == ".json" ? p.stem().string() : p.filename().string();
 }
 
 Result<UpdateReport> update_db(const std::string& db_path, const UpdateOptions& options) {
@@ -104,10 +126,11 @@ Result<UpdateReport> update_db(const std::string& db_path, const UpdateOptions& 
     base.pop_back();
   }
   for (const auto& eco : ecosystems) {
-    Download d{eco, fmt::format("{}/{}/all.zip", base, url_component(eco)), {}, {}};
+    Download d{eco, fmt::format("{}/{}/all.zip", base, url_component(eco)), {}, {}, {}};
+    d.origin = without_userinfo(d.url);
     http::Validators validators;
     for (const auto& s : previous) {
-      if (s.ecosystem == eco && s.origin == d.url) {
+      if (s.ecosystem == eco && s.origin == d.origin) {
         validators = {s.etag, s.last_modified};
       }
     }
@@ -145,13 +168,13 @@ Result<UpdateReport> update_db(const std::string& db_path, const UpdateOptions& 
     if (auto ok = builder->remove_ecosystem(d.ecosystem); !ok) {
       return tl::unexpected(ok.error());
     }
-    if (auto ok = builder->import_zip_fd(d.file.get(), d.url, stats); !ok) {
+    if (auto ok = builder->import_zip_fd(d.file.get(), d.origin, stats); !ok) {
       return tl::unexpected(ok.error());
     }
     if (stats.records == 0) {
-      return fail(fmt::format("{}: the archive holds no OSV records", d.url));
+      return fail(fmt::format("{}: the archive holds no OSV records", d.origin));
     }
-    SourceInfo source{d.ecosystem,        d.url, "", d.result.validators.etag, d.result.validators.last_modified,
+    SourceInfo source{d.ecosystem,        d.origin, "", d.result.validators.etag, d.result.validators.last_modified,
                       d.result.sha256_hex};
     if (auto ok = builder->set_source(source); !ok) {
       return tl::unexpected(ok.error());

@@ -34,7 +34,7 @@ struct SourceInfo {
 struct ImportStats {
   size_t records = 0;    // records stored (new or newer than what the DB had)
   size_t withdrawn = 0;  // withdrawn records (stored without affected packages: they never match)
-  size_t unchanged = 0;  // records the DB already had at the same or a newer "modified"
+  size_t unchanged = 0;  // records the DB already had in a newer version (a later "modified"); equal ones are replaced
   size_t failed = 0;     // unreadable records (each one is a warning)
   std::vector<Diagnostic> warnings;
 };
