@@ -329,16 +329,20 @@ class VulnScanTest(unittest.TestCase):
         self.assertEqual({v["suppressed"]["file"] for v in report["vulnerabilities"] if "suppressed" in v},
                          {explicit})
 
-    def test_path_entry_matches_any_location_of_the_finding(self):
-        # Documented: a finding merges every location of the package, and a path entry matching any of them
-        # suppresses the whole finding (lodash is in package-lock.json and web/package-lock.json).
+    def test_path_entry_must_match_every_location_of_the_finding(self):
+        # Documented: a finding merges every location of the package, and a path entry suppresses it only when
+        # all of them match (lodash is in package-lock.json and web/package-lock.json: "./web/" alone is not
+        # enough, "**/package-lock.json" is).
         project = self.project_copy('ignore:\n  - path: "./web/"\n    reason: the web bundle is a demo\n'
                                     '  - id: CVE-2022-24713\n    path: "**/Cargo.lock"\n    reason: both must match\n'
                                     '  - id: CVE-2022-24713\n    path: "*.json"\n    reason: wrong file\n')
         found = by_id(self.scan_json(project))
-        self.assertEqual({i for i, v in found.items() if "suppressed" in v},
-                         {"GHSA-35jh-r3h4-6jhm", "GHSA-29mw-wpgm-hmr9", "RUSTSEC-2022-0013"})
+        self.assertEqual({i for i, v in found.items() if "suppressed" in v}, {"RUSTSEC-2022-0013"})
         self.assertEqual(found["RUSTSEC-2022-0013"]["suppressed"]["reason"], "both must match")
+        project = self.project_copy('ignore:\n  - path: "**/package-lock.json"\n    reason: all lockfiles\n')
+        found = by_id(self.scan_json(project))
+        self.assertEqual({i for i, v in found.items() if "suppressed" in v} & {"GHSA-35jh-r3h4-6jhm", "GHSA-29mw-wpgm-hmr9"},
+                         {"GHSA-35jh-r3h4-6jhm", "GHSA-29mw-wpgm-hmr9"})
 
     def test_bad_ignore_file_lists_every_problem(self):
         text = ("ignore:\n"

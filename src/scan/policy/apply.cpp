@@ -178,8 +178,13 @@ bool path_matches(const CompiledRule& c, const model::Vulnerability& v) {
   if (c.rule->path.empty()) {
     return true;
   }
+  // Every place the package was found must match: "ignore it under test/" must not also hide the copy the
+  // production lockfile pins. A finding without locations (purl lists) never matches a path.
   const auto hit = [&](std::string_view loc) { return !loc.empty() && glob_match(c.glob, strip_dot_slash(loc)); };
-  return hit(v.package.location) || std::any_of(v.locations.begin(), v.locations.end(), hit);
+  if (v.locations.empty()) {
+    return hit(v.package.location);
+  }
+  return std::all_of(v.locations.begin(), v.locations.end(), hit);
 }
 
 bool rule_matches(const CompiledRule& c, const model::Vulnerability& v, const Finding& f) {

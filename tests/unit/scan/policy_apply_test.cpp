@@ -142,7 +142,7 @@ TEST(PolicyIgnore, PackageNameAndVersionUseTheEcosystemsCaseRules) {
   EXPECT_FALSE(vulns[2].suppressed);  // Maven names are not
 }
 
-TEST(PolicyIgnore, PathGlobOverEveryLocation) {
+TEST(PolicyIgnore, PathGlobMustMatchEveryLocation) {
   std::vector<Vulnerability> vulns{
       lodash("CVE-1", {}, "4.17.20", "test/fixtures/old-app/package-lock.json"),
       lodash("CVE-1", {}, "4.17.20", "src/package-lock.json"),
@@ -154,7 +154,11 @@ TEST(PolicyIgnore, PathGlobOverEveryLocation) {
                warnings);
   EXPECT_TRUE(vulns[0].suppressed);
   EXPECT_FALSE(vulns[1].suppressed);
-  EXPECT_TRUE(vulns[2].suppressed);  // second location, with a leading ./
+  EXPECT_FALSE(vulns[2].suppressed);  // also pinned by the production package-lock.json
+  vulns[2].locations = {"./test/fixtures/x/yarn.lock", "test/fixtures/y/package-lock.json"};
+  apply_policy(vulns, {ignore_input("ignore:\n  - path: \"test/fixtures/**\"\n    reason: fixtures\n")}, "2025-06-01",
+               warnings);
+  EXPECT_TRUE(vulns[2].suppressed);  // every location is a fixture, one with a leading ./
 }
 
 TEST(PolicyIgnore, KeysCombineWithAnd) {
