@@ -14,6 +14,9 @@ find_package(LibArchive REQUIRED)           # libarchive-dev
 find_package(SQLite3 REQUIRED)              # libsqlite3-dev
 find_package(ZLIB REQUIRED)                 # zlib1g-dev
 find_package(OpenSSL REQUIRED)              # libssl-dev
+pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)          # libhyperscan-dev (secret rules, one database)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # libpcre2-dev (secret capture groups on matches)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)   # libgit2-dev (scan repo: every blob of history)
 find_package(CURL REQUIRED)                 # libcurl4-openssl-dev (vulnerability feed downloads)
 if(VIGIL_BUILD_TESTS)
   find_package(GTest REQUIRED)              # libgtest-dev, libgmock-dev

@@ -7,6 +7,7 @@ build_packages=(
   cmake ninja-build g++ pkg-config
   libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-dev
   libtomlplusplus-dev libpugixml-dev libarchive-dev libsqlite3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
+  libhyperscan-dev libpcre2-dev libgit2-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "model/secret.hpp"
 
 namespace vigil::model {
 
@@ -56,6 +57,7 @@ struct Inventory {
   std::optional<OsInfo> os;
   std::vector<Package> packages;
   std::vector<Diagnostic> warnings;
+  std::vector<SecretFinding> secrets;  // when a secret scanner ran over the files (scan/file_scanner.hpp)
 };
 
 std::string_view ecosystem_name(Ecosystem e);  // OSV spelling: "Debian", "crates.io", "PyPI"...

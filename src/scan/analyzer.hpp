@@ -11,6 +11,7 @@
 #include "core/result.hpp"
 #include "formats/parsed.hpp"
 #include "model/package.hpp"
+#include "model/secret.hpp"
 #include "scan/file_content.hpp"
 
 namespace vigil::scan {
@@ -19,7 +20,8 @@ namespace vigil::scan {
 struct AnalyzerOutput {
   std::vector<model::Package> packages;
   std::optional<model::OsInfo> os;
-  std::vector<Diagnostic> warnings;  // Diagnostic::file is filled by the engine when left empty
+  std::vector<Diagnostic> warnings;           // Diagnostic::file is filled by the engine when left empty
+  std::vector<model::SecretFinding> secrets;  // from file scanners (scan/file_scanner.hpp)
 };
 
 struct Analyzer {

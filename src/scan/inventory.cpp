@@ -36,17 +36,24 @@ struct Worker {
   AnalyzerOutput out;
   std::string buffer;  // reused for every file this worker reads
   std::vector<const Analyzer*> wanted;
+  std::vector<const FileScanner*> wanted_scanners;
 };
 
 // root_fd is the directory info.path is relative to (FileContent::read_beneath_root stays below it).
-void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int root_fd, int dir_fd, const FileInfo& info) {
+void analyze_file(Worker& worker, const InventoryOptions& options, int root_fd, int dir_fd, const FileInfo& info) {
   worker.wanted.clear();
-  for (const auto& analyzer : analyzers) {
+  for (const auto& analyzer : options.analyzers) {
     if (analyzer.wants(info)) {
       worker.wanted.push_back(&analyzer);
     }
   }
-  if (worker.wanted.empty()) {
+  worker.wanted_scanners.clear();
+  for (const FileScanner* scanner : options.file_scanners) {
+    if (scanner->wants(info)) {
+      worker.wanted_scanners.push_back(scanner);
+    }
+  }
+  if (worker.wanted.empty() && worker.wanted_scanners.empty()) {
     return;
   }
   const std::string name(info.name);
@@ -63,6 +70,9 @@ void analyze_file(Worker& worker, std::span<const Analyzer> analyzers, int root_
   worker.out.os.reset();
   for (const Analyzer* analyzer : worker.wanted) {
     analyzer->analyze(content, worker.out);
+  }
+  for (const FileScanner* scanner : worker.wanted_scanners) {
+    scanner->scan(content, worker.out);
   }
   for (size_t i = first_package; i < worker.out.packages.size(); ++i) {
     if (worker.out.packages[i].location.empty()) {
@@ -103,11 +113,17 @@ model::Inventory merge(std::vector<Worker>& workers, std::vector<Diagnostic> wal
     for (auto& w : worker.out.warnings) {
       inventory.warnings.push_back(std::move(w));
     }
+    for (auto& secret : worker.out.secrets) {
+      inventory.secrets.push_back(std::move(secret));
+    }
     if (worker.out.os && (!inventory.os || os_rank(worker.out.os->location) < os_rank(inventory.os->location))) {
       inventory.os = std::move(worker.out.os);
     }
   }
   model::sort_packages(inventory.packages);
+  std::sort(inventory.secrets.begin(), inventory.secrets.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.path, a.line, a.column, a.rule) < std::tie(b.path, b.line, b.column, b.rule);
+  });
   std::sort(inventory.warnings.begin(), inventory.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);
   });
@@ -169,7 +185,7 @@ Result<model::Inventory> build_inventory(const std::string& target, const Invent
     }
     const std::string name(base_name(target));
     const FileInfo info{name, name, static_cast<uint64_t>(st.st_size), (st.st_mode & 0111) != 0};
-    analyze_file(workers[0], options.analyzers, dir_fd.get(), dir_fd.get(), info);
+    analyze_file(workers[0], options, dir_fd.get(), dir_fd.get(), info);
     return merge(workers, {});
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -184,7 +200,7 @@ Result<model::Inventory> build_inventory(const std::string& target, const Invent
     walked = walk_tree(
         root.get(), options.walk,
         [&](unsigned worker, int dir_fd, const FileInfo& info) {
-          analyze_file(workers[worker], options.analyzers, root.get(), dir_fd, info);
+          analyze_file(workers[worker], options, root.get(), dir_fd, info);
         },
         [&](Diagnostic d) { walk_warnings.push_back(std::move(d)); }, counters);
   }

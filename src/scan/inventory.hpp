@@ -4,10 +4,12 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "model/package.hpp"
 #include "scan/analyzer.hpp"
+#include "scan/file_scanner.hpp"
 #include "scan/walker.hpp"
 
 namespace vigil::scan {
@@ -15,6 +17,7 @@ namespace vigil::scan {
 struct InventoryOptions {
   WalkOptions walk;
   std::span<const Analyzer> analyzers;
+  std::vector<const FileScanner*> file_scanners;  // e.g. the secret scanner; not owned
   // Called about every 100 ms while walking (the CLI draws progress on a TTY); may be empty.
   std::function<void(const WalkCounters&)> progress;
 };

@@ -1,0 +1,20 @@
+// Scanners that look at every regular file of a walk, not only the files analyzers want (secrets now, config
+// later). Unlike analyzers they carry state (a compiled rule database), so they are objects, passed in
+// InventoryOptions::file_scanners by whoever built them.
+#pragma once
+
+#include "scan/analyzer.hpp"
+#include "scan/file_content.hpp"
+
+namespace vigil::scan {
+
+class FileScanner {
+ public:
+  virtual ~FileScanner() = default;
+  // Cheap: no I/O. Called for every regular file.
+  [[nodiscard]] virtual bool wants(const FileInfo& file) const = 0;
+  // Called concurrently from walker threads; findings and warnings go to out.
+  virtual void scan(FileContent& file, AnalyzerOutput& out) const = 0;
+};
+
+}  // namespace vigil::scan
