@@ -1,6 +1,7 @@
 // Atomic report files: a crash or full disk leaves the old file, not a truncated one.
 #include "cli/output_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,24 @@
 #include <iostream>
 
 namespace vigil::cli {
+namespace {
+
+Result<void> write_in_place(const std::string& path, const std::function<void(std::ostream&)>& render) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return fail(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  }
+  __gnu_cxx::stdio_filebuf<char> buffer(fd, std::ios::out, 1 << 16);  // closes fd when it goes
+  std::ostream out(&buffer);
+  render(out);
+  out.flush();
+  if (!out) {
+    return fail(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<void> write_output(const std::string& path, const std::function<void(std::ostream&)>& render) {
   if (path.empty() || path == "-") {
@@ -21,6 +40,12 @@ Result<void> write_output(const std::string& path, const std::function<void(std:
       return fail(fmt::format("writing to stdout: {}", std::strerror(errno)));
     }
     return {};
+  }
+  // A device, FIFO or /dev/stdout is written in place: renaming a temp file over /dev/null (as root) would
+  // replace the device with a regular file.
+  struct stat st{};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return write_in_place(path, render);
   }
   std::string tmp = path + ".tmp-XXXXXX";
   const int fd = ::mkstemp(tmp.data());

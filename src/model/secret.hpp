@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/severity.hpp"
+#include "model/suppression.hpp"
 
 namespace vigil::model {
 
@@ -21,6 +22,7 @@ struct SecretFinding {
   std::string commit;
   std::string author_date;  // RFC 3339
   std::optional<bool> present_at_head;
+  std::optional<Suppression> suppressed;  // set: reported as suppressed, not counted by gates
 };
 
 }  // namespace vigil::model

@@ -2,6 +2,8 @@
 import json
 import os
 import shutil
+import stat
+import threading
 import tempfile
 import unittest
 
@@ -55,6 +57,21 @@ class CliTest(unittest.TestCase):
         proc = run("scan", "fs", self.tmp, "-o", os.path.join(self.tmp, "no-such-dir", "r.json"), check=False)
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(os.listdir(self.tmp), ["report.json"])  # no temporary file left behind
+
+    def test_output_to_a_fifo_writes_in_place(self):
+        # A device or FIFO is written to, never replaced by a renamed temp file (as root, -o /dev/null once
+        # turned /dev/null into a regular file).
+        fifo = os.path.join(self.tmp, "pipe")
+        os.mkfifo(fifo)
+        chunks = []
+        reader = threading.Thread(target=lambda: chunks.append(open(fifo).read()))
+        reader.start()
+        run("scan", "fs", self.tmp, "-f", "json", "-o", fifo)
+        reader.join(timeout=60)
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertEqual(json.loads(chunks[0])["target"]["kind"], "fs")
+        run("scan", "fs", self.tmp, "-q", "-o", "/dev/null")
+        self.assertTrue(stat.S_ISCHR(os.stat("/dev/null").st_mode))
 
     def test_sample_project_has_packages_of_many_ecosystems(self):
         report = run_json("scan", "fs", os.path.join(SOURCE, "examples", "sample-project"), "-f", "json")

@@ -15,6 +15,8 @@ import zipfile
 
 from vigil_e2e import SHARED_OSV, SOURCE, VIGIL
 
+SCHEMA_VERSION = 2  # src/scan/vulndb/vulndb.hpp kSchemaVersion
+
 SERVER = os.path.join(SOURCE, "tests", "support", "http_server.py")
 ECOSYSTEMS = ["Go", "PyPI", "crates.io"]
 
@@ -134,7 +136,7 @@ class ImportTest(TempDirTest):
         total = sum(n for n, _ in expected.values())
         withdrawn = sum(w for _, w in expected.values())
         self.assertIn(f"{total} records imported ({withdrawn} withdrawn)", proc.stderr)
-        self.assertEqual(doc["schema_version"], 1)
+        self.assertEqual(doc["schema_version"], SCHEMA_VERSION)
         self.assertRegex(doc["built_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual([(s["ecosystem"], s["origin"]) for s in doc["sources"]], list(zip(ECOSYSTEMS, paths)))
         for s in doc["sources"]:
@@ -274,7 +276,7 @@ class ImportTest(TempDirTest):
         proc = vigil("db", "info", "--db", self.db)
         self.assertEqual(proc.returncode, 2)
         self.assertIn("schema version 99", proc.stderr)
-        self.assertIn("reads version 1", proc.stderr)
+        self.assertIn(f"reads version {SCHEMA_VERSION}", proc.stderr)
         self.assertIn("rebuild it", proc.stderr)
         purls = os.path.join(self.tmp, "purls.txt")
         with open(purls, "w", encoding="utf-8") as f:
@@ -286,7 +288,7 @@ class ImportTest(TempDirTest):
         write_zip(os.path.join(self.tmp, "in", "PyPI.zip"), pypi)
         self.assert_ok(vigil("db", "import", "--db", self.db, os.path.join(self.tmp, "in", "PyPI.zip")))
         doc = info(self.db)
-        self.assertEqual(doc["schema_version"], 1)
+        self.assertEqual(doc["schema_version"], SCHEMA_VERSION)
         # Rebuilt from scratch: the old layout's rows are not carried over.
         self.assertEqual(db_counts(doc), counts({r["id"]: r for r in pypi}))
         self.assertEqual([s["ecosystem"] for s in doc["sources"]], ["PyPI"])

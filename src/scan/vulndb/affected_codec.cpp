@@ -143,7 +143,8 @@ formats::osv::Affected decode_affected(std::string_view encoded) {
   return out;
 }
 
-Verdict evaluate(const formats::osv::Affected& affected, std::string_view version, versions::CompareFn compare) {
+Verdict evaluate(const formats::osv::Affected& affected, std::string_view version, versions::CompareFn compare,
+                 EventOrder order) {
   Verdict verdict;
   bool any_evaluable = !affected.versions.empty();
   for (const auto& range : affected.ranges) {
@@ -153,7 +154,7 @@ Verdict evaluate(const formats::osv::Affected& affected, std::string_view versio
     }
     any_evaluable = true;
     const versions::CompareFn cmp = semver ? versions::compare_semver : compare;
-    const auto sorted = sorted_events(range.events, cmp);
+    const auto sorted = order == EventOrder::Sorted ? range.events : sorted_events(range.events, cmp);
     if (!range_affects(sorted, version, cmp)) {
       continue;
     }
@@ -173,6 +174,18 @@ Verdict evaluate(const formats::osv::Affected& affected, std::string_view versio
     verdict.affected = in_versions_list(affected.versions, version, compare);
   }
   return verdict;
+}
+
+void normalize_affected(formats::osv::Affected& affected, versions::CompareFn compare) {
+  for (auto& range : affected.ranges) {
+    if (iequals(range.type, "SEMVER") || iequals(range.type, "ECOSYSTEM")) {
+      range.events = sorted_events(range.events, iequals(range.type, "SEMVER") ? versions::compare_semver : compare);
+    }
+  }
+  formats::osv::Affected ranges_only;
+  ranges_only.ranges = affected.ranges;
+  std::erase_if(affected.versions,
+                [&](const std::string& v) { return evaluate(ranges_only, v, compare, EventOrder::Sorted).affected; });
 }
 
 }  // namespace vigil::vulndb

@@ -23,8 +23,17 @@ struct Verdict {
   std::vector<std::string> fixed_versions;  // fixes above the version in the ranges that affect it
 };
 
+enum class EventOrder { AsWritten, Sorted };
+
 // Evaluates version against ranges of type ECOSYSTEM and SEMVER and the explicit versions list. compare is the
-// ecosystem's comparator (SEMVER ranges always use SemVer 2.0 precedence).
-Verdict evaluate(const formats::osv::Affected& affected, std::string_view version, versions::CompareFn compare);
+// ecosystem's comparator (SEMVER ranges always use SemVer 2.0 precedence). EventOrder::Sorted skips sorting
+// the events: entries from the DB were normalized at import.
+Verdict evaluate(const formats::osv::Affected& affected, std::string_view version, versions::CompareFn compare,
+                 EventOrder order = EventOrder::AsWritten);
+
+// What the DB stores, computed once at import instead of at every match: each range's events sorted as the
+// schema's algorithm needs, and the explicit versions that the ranges already cover dropped (osv.dev
+// enumerates them from the ranges; only the ones the ranges miss change the answer).
+void normalize_affected(formats::osv::Affected& affected, versions::CompareFn compare);
 
 }  // namespace vigil::vulndb

@@ -199,9 +199,12 @@ Result<void> Builder::add_record(const formats::osv::Record& rec, ImportStats& s
   }
   const int64_t rowid = sqlite3_last_insert_rowid(s.db.get());
   int64_t seq = 0;
-  for (const auto& affected : rec.affected) {
+  for (auto affected : rec.affected) {
     if (affected.name.empty() || affected.ecosystem.empty()) {
       continue;  // purl-only entries carry no OSV ecosystem/name to key on
+    }
+    if (const auto compare = versions::comparator_for(affected.ecosystem)) {
+      normalize_affected(affected, *compare);
     }
     s.insert_affected->bind(1, ecosystem_key(affected.ecosystem))
         .bind(2, normalize_name(affected.ecosystem, affected.name))

@@ -140,6 +140,8 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
   }
   std::vector<AffectedRow> rows;
   std::map<std::string, size_t> git_only;  // advisory id -> packages it could not be evaluated for
+  // Many versions of one package (and sibling binary packages of one source) hit the same advisories.
+  std::unordered_map<int64_t, Advisory> advisory_cache;
   for (const auto& candidate : distinct_packages(inventory)) {
     const auto keys = lookup_keys(*candidate.package, os);
     result.packages_checked += keys.empty() ? 0 : 1;
@@ -150,7 +152,7 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
         return tl::unexpected(ok.error());
       }
       for (const auto& row : rows) {
-        auto verdict = evaluate(decode_affected(row.ranges), key.version, key.compare);
+        auto verdict = evaluate(decode_affected(row.ranges), key.version, key.compare, EventOrder::Sorted);
         const bool seen =
             std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.advisory == row.advisory; });
         if (verdict.git_only) {
@@ -165,11 +167,15 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
     }
     std::vector<Advisory> advisories;
     for (const auto& hit : hits) {
-      auto adv = reader.advisory(hit.advisory);
-      if (!adv) {
-        return tl::unexpected(adv.error());
+      auto cached = advisory_cache.find(hit.advisory);
+      if (cached == advisory_cache.end()) {
+        auto adv = reader.advisory(hit.advisory);
+        if (!adv) {
+          return tl::unexpected(adv.error());
+        }
+        cached = advisory_cache.emplace(hit.advisory, std::move(*adv)).first;
       }
-      advisories.push_back(std::move(*adv));
+      advisories.push_back(cached->second);
     }
     for (const auto& group : alias_groups(advisories)) {
       result.vulnerabilities.push_back(merge_group(candidate, advisories, hits, group));

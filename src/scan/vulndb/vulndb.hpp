@@ -18,7 +18,7 @@
 
 namespace vigil::vulndb {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: affected entries stored normalized (affected_codec.hpp)
 
 // $VIGIL_DB, else $XDG_DATA_HOME/vigil/vuln.db, else $HOME/.local/share/vigil/vuln.db.
 std::string default_db_path();
