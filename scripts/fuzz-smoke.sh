@@ -23,7 +23,8 @@ seed_dir() {
     osv_record) echo osv ;;
     cvss) echo cvss/seeds ;;
     cyclonedx_in|spdx_in|purl_list) echo sbom_in ;;
-    vigil_ignore|openvex|cyclonedx_vex) echo policy ;;
+    vigil_ignore|openvex|cyclonedx_vex|secret_baseline) echo policy ;;
+    secret_scan) echo secrets/engine ;;
     *) echo "" ;;
   esac
 }

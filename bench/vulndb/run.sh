@@ -4,7 +4,7 @@
 # the baseline without matching, and match_inventory alone through match_bench when it is built).
 # Builds nothing: expects a release build (cmake --preset release && cmake --build --preset release --target
 # vigil, i.e. build/release/src/vigil; VIGIL=... for another) and, optionally, bench/work/vulndb/match_bench
-# (bench/vulndb/build-match-bench.sh [BUILD_DIR]). Generates missing inputs with make-synthetic.py/make-purls.py.
+# (cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DVIGIL_BUILD_BENCH=ON -DVIGIL_BUILD_TESTS=OFF && ninja -C build/bench vigil_match_bench). Generates missing inputs with make-synthetic.py/make-purls.py.
 # Usage: bench/vulndb/run.sh [import] [synthetic] [match | match-synthetic | match-shared]   (default: all)
 # Env: RUNS (5, small inputs), BIG_RUNS (2, 250k/500k imports), SIZES ("100 250 500", thousands of records),
 #      COUNTS ("1000 10000 50000" purls), MATCH_DB (synthetic size the purl lists match against, 500).
@@ -15,7 +15,7 @@ root=$(cd "$here/../.." && pwd)
 work=$root/bench/work/vulndb
 out=$work/results
 vigil=${VIGIL:-$root/build/release/src/vigil}
-match_bench=${MATCH_BENCH:-$work/match_bench}
+match_bench=${MATCH_BENCH:-$root/build/bench/vigil_match_bench}
 runs=${RUNS:-5}
 big_runs=${BIG_RUNS:-2}
 read -r -a sizes <<<"${SIZES:-100 250 500}"
@@ -112,7 +112,7 @@ lists() {  # PREFIX ZIP...: makes the purl lists that are missing
 }
 
 if want match || want match-synthetic || want match-shared; then
-  [[ -x $match_bench ]] || echo "note: $match_bench not built (bench/vulndb/build-match-bench.sh): match_inventory columns left empty" >&2
+  [[ -x $match_bench ]] || echo "note: $match_bench not built (see the header of this script): match_inventory columns left empty" >&2
 fi
 if want match || want match-synthetic; then
   lists "$work/purls-synth-${match_db}k" "$work/osv-synth-${match_db}k.zip"

@@ -17,6 +17,7 @@
 #include "formats/sbom_in.hpp"
 #include "report/report.hpp"
 #include "scan/inventory.hpp"
+#include "scan/repo/git_history.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -64,7 +65,8 @@ void print_warnings(const std::vector<Diagnostic>& warnings) {
   }
 }
 
-Result<model::Inventory> walk_inventory(const InventoryCommandOptions& options, const std::string& kind) {
+Result<model::Inventory> walk_inventory(const InventoryCommandOptions& options, const std::string& kind,
+                                        const scan::FileScanner* secret_scanner) {
   scan::InventoryOptions inventory_options;
   inventory_options.walk = kind == "rootfs" ? scan::rootfs_walk_options() : scan::WalkOptions{};
   inventory_options.walk.threads = options.threads;
@@ -73,6 +75,9 @@ Result<model::Inventory> walk_inventory(const InventoryCommandOptions& options, 
     inventory_options.walk.skip_paths.push_back(dir);
   }
   inventory_options.analyzers = scan::all_analyzers();
+  if (secret_scanner != nullptr) {
+    inventory_options.file_scanners.push_back(secret_scanner);
+  }
   const bool show_progress = !options.quiet && ::isatty(STDERR_FILENO) != 0;
   if (show_progress) {
     inventory_options.progress = [](const scan::WalkCounters& c) {
@@ -108,6 +113,31 @@ Result<model::Inventory> read_document_inventory(const std::string& path, const 
   return inventory;
 }
 
+// `scan repo PATH`: secrets in every blob of the history (no package inventory).
+Result<model::Inventory> history_inventory(const InventoryCommandOptions& options,
+                                           const secrets::SecretScanner* scanner) {
+  if (scanner == nullptr) {
+    return fail("scan repo looks for secrets only: --scanners none leaves nothing to do");
+  }
+  repo::HistoryOptions history;
+  history.max_blob_bytes = options.max_blob_bytes;
+  history.scan_binary = options.findings.scan_binary;
+  history.threads = options.threads;
+  auto result = repo::scan_git_history(
+      options.target,
+      [scanner](std::string_view path, std::string_view bytes, std::vector<model::SecretFinding>& out) {
+        scanner->scan_bytes(path, bytes, out);
+      },
+      history);
+  if (!result) {
+    return tl::unexpected(result.error());
+  }
+  model::Inventory inventory;
+  inventory.secrets = std::move(result->secrets);
+  inventory.warnings = std::move(result->warnings);
+  return inventory;
+}
+
 // A default .vigilignore.yaml is looked for in the scanned directory (or beside a scanned file).
 std::string policy_dir_of(const std::string& target) {
   struct stat st{};
@@ -139,21 +169,38 @@ void add_inventory_options(CLI::App& command, InventoryCommandOptions& options, 
   command.add_flag("-q,--quiet", options.quiet, "no progress and no warnings on stderr");
 }
 
+Result<model::Inventory> build(const InventoryCommandOptions& options, const std::string& kind,
+                               const secrets::SecretScanner* scanner) {
+  if (kind == "sbom" || kind == "purl") {
+    return read_document_inventory(options.target, kind);
+  }
+  if (kind == "repo") {
+    return history_inventory(options, scanner);
+  }
+  return walk_inventory(options, kind, scanner);
+}
+
 int run_inventory_command(const InventoryCommandOptions& options) {
   std::string kind = options.kind;
   if (kind == "auto") {
     kind = looks_like_rootfs(options.target) ? "rootfs" : "fs";
   }
-  const bool document = kind == "sbom" || kind == "purl";
-  auto inventory = document ? read_document_inventory(options.target, kind) : walk_inventory(options, kind);
+  auto scanner = options.with_findings ? make_secret_scanner(options.findings)
+                                       : Result<std::unique_ptr<secrets::SecretScanner>>(nullptr);
+  if (!scanner) {
+    fmt::print(stderr, "error: secret rules: {}\n", scanner.error().message);
+    return kExitError;
+  }
+  auto inventory = build(options, kind, scanner->get());
   if (!inventory) {
     fmt::print(stderr, "error: {}\n", inventory.error().message);
     return kExitError;
   }
   report::Report report{options.target, kind, kVersion, now_rfc3339(), std::move(*inventory)};
-  if (options.with_vulns && options.vuln.vuln_enabled()) {
+  if (options.with_findings) {
+    const bool document = kind == "sbom" || kind == "purl";
     const std::string target_dir = document ? std::string() : policy_dir_of(options.target);
-    if (auto scanned = run_vuln_scan(options.vuln, target_dir, report); !scanned) {
+    if (auto scanned = run_finding_scanners(options.findings, target_dir, report); !scanned) {
       fmt::print(stderr, "error: {}\n", scanned.error().message);
       return kExitError;
     }
@@ -166,7 +213,7 @@ int run_inventory_command(const InventoryCommandOptions& options) {
     fmt::print(stderr, "error: {}\n", written.error().message);
     return kExitError;
   }
-  return options.with_vulns ? gate_exit_code(options.vuln, report) : kExitOk;
+  return options.with_findings ? gate_exit_code(options.findings, report) : kExitOk;
 }
 
 }  // namespace vigil::cli

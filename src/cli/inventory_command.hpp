@@ -2,24 +2,26 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "cli/vuln_scan.hpp"
+#include "cli/findings.hpp"
 
 namespace vigil::cli {
 
 struct InventoryCommandOptions {
   std::string target;
-  std::string kind;  // "fs", "rootfs", "sbom" or "purl"; "auto" picks rootfs when the target has etc/os-release
+  std::string kind;  // "fs", "rootfs", "sbom", "purl" or "repo"; "auto": rootfs when the target has etc/os-release
   std::string format = "table";
   std::string output;  // empty: stdout
   unsigned threads = 0;
+  uint64_t max_blob_bytes = 64ULL << 20;  // scan repo
   bool cross_fs = false;
   bool quiet = false;
   std::vector<std::string> skip_dirs;
-  bool with_vulns = false;  // `scan` matches vulnerabilities (unless --scanners none); `sbom` never does
-  VulnCommandOptions vuln;
+  bool with_findings = false;  // `scan` runs the finding scanners (--scanners); `sbom` never does
+  FindingOptions findings;
 };
 
 // Adds --format, --output and --quiet to a subcommand; walk_options adds --threads, --cross-fs, --skip-dir.

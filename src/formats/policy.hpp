@@ -50,6 +50,11 @@ Result<std::vector<VexStatement>> read_cyclonedx_vex(std::string_view bytes, std
 // OpenVEX when "@context" names openvex, CycloneDX when bomFormat is CycloneDX or there is a vulnerabilities list.
 Result<std::vector<VexStatement>> read_vex_auto(std::string_view bytes, std::vector<Diagnostic>& diagnostics);
 
+// The fingerprints of the secrets a previous Vigil JSON report lists (`--baseline`); fails when the document
+// is not JSON or has no "secrets" list. parse_secret_baseline is the fuzz-shaped wrapper.
+Result<std::vector<std::string>> read_secret_baseline(std::string_view bytes);
+Result<Parsed> parse_secret_baseline(std::string_view path, std::string_view bytes);
+
 // YYYY-MM-DD with a real month and day (leap years included).
 bool is_valid_date(std::string_view s);
 

@@ -1,4 +1,5 @@
-// Vigil's own JSON report (schema: docs/schemas/report.md); stable keys, omitted when empty.
+// Vigil's own JSON report (schema: docs/schemas/report.md): inventory, vulnerabilities and secrets; stable keys,
+// optional ones omitted when empty.
 #include <nlohmann/json.hpp>
 
 #include "report/report.hpp"
@@ -11,6 +12,10 @@ void put_if(nlohmann::ordered_json& obj, const char* key, std::string_view value
   if (!value.empty()) {
     obj[key] = value;
   }
+}
+
+nlohmann::ordered_json suppression_json(const model::Suppression& s) {
+  return {{"kind", s.kind}, {"file", s.file}, {"reason", s.reason}};
 }
 
 nlohmann::ordered_json package_json(const model::Package& pkg) {
@@ -51,7 +56,29 @@ nlohmann::ordered_json vulnerability_json(const model::Vulnerability& v) {
   obj["locations"] = vuln::locations_of(v);
   put_if(obj, "modified", v.modified);
   if (v.suppressed) {
-    obj["suppressed"] = {{"kind", v.suppressed->kind}, {"file", v.suppressed->file}, {"reason", v.suppressed->reason}};
+    obj["suppressed"] = suppression_json(*v.suppressed);
+  }
+  return obj;
+}
+
+// One secret (docs/schemas/report.md): only the redacted value, never the secret (the model does not hold it).
+nlohmann::ordered_json secret_json(const model::SecretFinding& s) {
+  nlohmann::ordered_json obj;
+  obj["rule"] = s.rule;
+  obj["title"] = s.title;
+  obj["severity"] = model::severity_name(s.severity);
+  obj["path"] = s.path;
+  obj["line"] = s.line;
+  obj["column"] = s.column;
+  obj["redacted"] = s.redacted;
+  obj["fingerprint"] = s.fingerprint;
+  put_if(obj, "commit", s.commit);
+  put_if(obj, "author_date", s.author_date);
+  if (s.present_at_head) {
+    obj["present_at_head"] = *s.present_at_head;
+  }
+  if (s.suppressed) {
+    obj["suppressed"] = suppression_json(*s.suppressed);
   }
   return obj;
 }
@@ -105,6 +132,9 @@ void write_json(const Report& report, std::ostream& out) {
   write_array_member(out, "packages", report.inventory.packages, package_json, false);
   if (report.vulnerabilities_scanned) {
     write_array_member(out, "vulnerabilities", report.vulnerabilities, vulnerability_json, false);
+  }
+  if (report.secrets_scanned) {
+    write_array_member(out, "secrets", report.inventory.secrets, secret_json, false);
   }
   write_array_member(
       out, "warnings", report.inventory.warnings,

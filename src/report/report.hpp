@@ -19,6 +19,7 @@ struct Report {
   std::string created;  // RFC 3339 UTC timestamp
   model::Inventory inventory;
   bool vulnerabilities_scanned = false;  // the vuln scanner ran: writers show an empty list, not "not scanned"
+  bool secrets_scanned = false;          // the secret scanner ran (findings are in inventory.secrets)
   std::vector<model::Vulnerability> vulnerabilities;  // sorted; suppressed ones included, marked
   std::string vuln_db;                                // the DB file matched against, for the report header
 };

@@ -1,10 +1,12 @@
-// SARIF 2.1.0 writer: vulnerability findings as code-scanning results (one rule per advisory id, one result per
-// finding and location), in the shape GitHub code scanning ingests. docs/report-formats.md shows an example.
+// SARIF 2.1.0 writer: vulnerability findings (one rule per advisory id, one result per finding and location) and
+// secrets (one rule per secret rule id, one result per finding) as code-scanning results, in the shape GitHub
+// code scanning ingests. docs/report-formats.md shows an example.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -122,6 +124,15 @@ Json rule_json(const Rule& rule) {
   };
 }
 
+// A suppressed finding: GitHub shows it as dismissed, with the justification.
+Json suppression(const model::Suppression& s) {
+  std::string justification = s.reason.empty() ? s.kind : s.reason;
+  if (!s.file.empty()) {
+    justification += " (" + s.file + ")";
+  }
+  return Json{{"kind", "external"}, {"justification", std::move(justification)}};
+}
+
 // One result per place the package was found: code scanning anchors an alert to one file.
 void add_results(const model::Vulnerability& v, size_t rule_index, Json& results) {
   const std::string message =
@@ -144,12 +155,7 @@ void add_results(const model::Vulnerability& v, size_t rule_index, Json& results
     result["partialFingerprints"] = {
         {"vigilFinding/v1", vuln::fingerprint({v.id, eco, v.package.name, v.package.version, location})}};
     if (v.suppressed) {
-      const std::string& reason = v.suppressed->reason;
-      std::string justification = reason.empty() ? v.suppressed->kind : reason;
-      if (!v.suppressed->file.empty()) {
-        justification += " (" + v.suppressed->file + ")";
-      }
-      result["suppressions"] = Json::array({{{"kind", "external"}, {"justification", std::move(justification)}}});
+      result["suppressions"] = Json::array({suppression(*v.suppressed)});
     }
     result["properties"] = {{"package", v.package.name},
                             {"installedVersion", v.package.version},
@@ -157,6 +163,111 @@ void add_results(const model::Vulnerability& v, size_t rule_index, Json& results
                             {"fixedVersions", v.fixed_versions},
                             {"purl", v.package.purl}};
     results.push_back(std::move(result));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------- secrets
+
+struct SecretRule {
+  std::string sarif_id;  // the rule id; "secret/<id>" in the (unlikely) case an advisory has the same id
+  std::string title;
+  model::Severity severity = model::Severity::Unknown;  // the highest over the findings
+  size_t index = 0;                                     // in driver.rules
+};
+
+constexpr std::string_view kSecretHelp =
+    "Revoke or rotate the credential where it was issued, then remove it from the file and load it from a secret "
+    "store or the environment instead. If the file was committed, the secret stays in the version-control history "
+    "until that is rewritten, so rotating it is what makes it harmless.";
+
+Json secret_rule_json(const SecretRule& rule) {
+  const std::string title = vuln::printable(rule.title);
+  Json properties;
+  if (std::string score = vuln::security_severity({rule.severity}); !score.empty()) {
+    properties["security-severity"] = std::move(score);
+  }
+  properties["tags"] = Json::array({"security", "secret"});
+  const std::string shown = title.empty() ? rule.sarif_id : title;
+  return Json{
+      {"id", rule.sarif_id},
+      {"shortDescription", {{"text", vuln::truncate(shown, kMaxShortDescription)}}},
+      {"fullDescription", {{"text", shown}}},
+      {"help",
+       {{"text", shown + " (rule " + rule.sarif_id + ")\n" + std::string(kSecretHelp)},
+        {"markdown", "**" + md(shown) + "** (rule " + md(rule.sarif_id) + ")\n\n" + std::string(kSecretHelp)}}},
+      {"defaultConfiguration", {{"level", level_of(rule.severity)}}},
+      {"properties", std::move(properties)},
+  };
+}
+
+// Rules of the secret findings, sorted by id, indexed after the `taken` ones (the advisories).
+std::map<std::string, SecretRule> collect_secret_rules(const std::vector<model::SecretFinding>& secrets,
+                                                       const std::set<std::string_view>& taken) {
+  std::map<std::string, SecretRule> rules;
+  for (const auto& s : secrets) {
+    auto [it, added] = rules.try_emplace(s.rule);
+    SecretRule& rule = it->second;
+    if (added) {
+      rule.sarif_id = taken.contains(s.rule) ? "secret/" + s.rule : s.rule;
+      rule.title = s.title;
+      rule.severity = s.severity;
+    } else {
+      rule.severity = std::max(rule.severity, s.severity);
+    }
+  }
+  size_t index = taken.size();
+  for (auto& [id, rule] : rules) {
+    rule.index = index++;
+  }
+  return rules;
+}
+
+Json secret_result(const model::SecretFinding& s, const SecretRule& rule, std::string fingerprint) {
+  Json result{{"ruleId", rule.sarif_id},
+              {"ruleIndex", rule.index},
+              {"level", level_of(s.severity)},
+              {"message", {{"text", (s.title.empty() ? s.rule : s.title) + ": " + s.redacted}}}};
+  if (!s.path.empty()) {
+    Json region{{"startLine", std::max(s.line, 1)}};
+    if (s.column >= 1) {
+      region["startColumn"] = s.column;
+    }
+    result["locations"] =
+        Json::array({{{"physicalLocation",
+                       {{"artifactLocation", {{"uri", vuln::path_to_uri(s.path)}}}, {"region", std::move(region)}}}}});
+  }
+  result["partialFingerprints"] = {{"vigilSecret/v1", std::move(fingerprint)}};
+  if (s.suppressed) {
+    result["suppressions"] = Json::array({suppression(*s.suppressed)});
+  }
+  Json properties{{"redacted", s.redacted}};
+  if (!s.commit.empty()) {
+    properties["commit"] = s.commit;
+  }
+  if (!s.author_date.empty()) {
+    properties["authorDate"] = s.author_date;
+  }
+  if (s.present_at_head) {
+    properties["presentAtHead"] = *s.present_at_head;
+  }
+  result["properties"] = std::move(properties);
+  return result;
+}
+
+// One result per finding. The finding's fingerprint (rule, path, secret) is what GitHub tracks the alert by;
+// the same secret twice in one file gets ":2", ":3"... after the second one so no two results share it.
+void add_secret_results(const std::vector<model::SecretFinding>& secrets,
+                        const std::map<std::string, SecretRule>& rules, Json& results) {
+  std::map<std::string, size_t> seen;
+  for (const auto& s : secrets) {
+    std::string fingerprint =
+        s.fingerprint.empty()
+            ? vuln::fingerprint({"secret", s.rule, s.path, std::to_string(s.line), std::to_string(s.column)})
+            : s.fingerprint;
+    if (const size_t n = ++seen[fingerprint]; n > 1) {
+      fingerprint += ":" + std::to_string(n);
+    }
+    results.push_back(secret_result(s, rules.at(s.rule), std::move(fingerprint)));
   }
 }
 
@@ -170,6 +281,15 @@ void write_sarif(const Report& report, std::ostream& out) {
     rule_index[id] = rule_list.size();
     rule_list.push_back(rule_json(rule));
   }
+  std::set<std::string_view> taken;
+  for (const auto& [id, rule] : rules) {
+    taken.insert(id);
+  }
+  const auto secret_rules = report.secrets_scanned ? collect_secret_rules(report.inventory.secrets, taken)
+                                                   : std::map<std::string, SecretRule>{};
+  for (const auto& [id, rule] : secret_rules) {
+    rule_list.push_back(secret_rule_json(rule));
+  }
   Json driver{{"name", "vigil"}};
   if (!report.tool_version.empty()) {
     driver["version"] = report.tool_version;
@@ -180,6 +300,9 @@ void write_sarif(const Report& report, std::ostream& out) {
   Json results = Json::array();
   for (const auto& v : report.vulnerabilities) {
     add_results(v, rule_index.at(v.id), results);
+  }
+  if (report.secrets_scanned) {
+    add_secret_results(report.inventory.secrets, secret_rules, results);
   }
   Json run{{"tool", {{"driver", std::move(driver)}}}, {"results", std::move(results)}};
   run["columnKind"] = "utf16CodeUnits";

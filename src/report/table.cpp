@@ -1,5 +1,6 @@
 // Human-readable report: a summary line, one aligned row per package, then (when the vulnerability scanner
-// ran) the findings grouped by package, a count by severity and the suppressed findings apart.
+// ran) the findings grouped by package, a count by severity and the suppressed findings apart; then (when the
+// secret scanner ran) one row per secret, most severe first, counted the same way.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -174,6 +175,101 @@ void write_vulnerabilities(const Report& report, std::ostream& out) {
   }
 }
 
+// Keeps the end of a path (the file name is what matters), cut at the front with "...".
+std::string tail_cell(std::string_view s, size_t max) {
+  std::string text = vuln::printable(s);
+  const size_t n = width(text);
+  if (n <= max) {
+    return text;
+  }
+  size_t skip = n - (max - 3);  // code points to drop; printable() output is valid UTF-8
+  size_t i = 0;
+  while (skip > 0) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0u) == 0x80u) {
+      ++i;
+    }
+    --skip;
+  }
+  return "..." + text.substr(i);
+}
+
+struct SecretRow {
+  std::string severity, where, rule, redacted, extra;
+};
+
+SecretRow secret_row(const model::SecretFinding& s) {
+  SecretRow row{std::string(model::severity_name(s.severity)),
+                fmt::format("{}:{}:{}", tail_cell(s.path, kMaxCell), s.line, s.column), cell(s.rule, 40),
+                cell(s.redacted, 40), ""};
+  // `scan repo`: the commit that added it, so it can be found (and the history rewritten) if needed.
+  if (!s.commit.empty()) {
+    row.extra = "commit " + cell(s.commit.substr(0, 8), 8);
+    if (!s.author_date.empty()) {
+      row.extra += " " + cell(s.author_date.substr(0, 10), 10);
+    }
+    if (s.present_at_head && !*s.present_at_head) {
+      row.extra += ", not in HEAD";
+    }
+  }
+  if (s.suppressed) {
+    const auto& sup = *s.suppressed;
+    row.extra += fmt::format("{}{}: {}{}", row.extra.empty() ? "" : "  ", cell(sup.kind, 10),
+                             sup.reason.empty() ? "no reason given" : cell(sup.reason, 80),
+                             sup.file.empty() ? "" : " (" + cell(sup.file) + ")");
+  }
+  return row;
+}
+
+void write_secret_rows(const std::vector<const model::SecretFinding*>& secrets, std::ostream& out) {
+  std::vector<SecretRow> rows;
+  size_t sev_w = 0;
+  size_t where_w = 0;
+  size_t rule_w = 0;
+  for (const auto* s : secrets) {
+    rows.push_back(secret_row(*s));
+    sev_w = std::max(sev_w, width(rows.back().severity));
+    where_w = std::max(where_w, width(rows.back().where));
+    rule_w = std::max(rule_w, width(rows.back().rule));
+  }
+  for (const auto& row : rows) {
+    std::string line = fmt::format("  {}  {}  {}  {}", pad(row.severity, sev_w), pad(row.where, where_w),
+                                   pad(row.rule, rule_w), row.redacted);
+    if (!row.extra.empty()) {
+      line += "  " + row.extra;
+    }
+    out << line << '\n';
+  }
+}
+
+void write_secrets(const std::vector<model::SecretFinding>& secrets, std::ostream& out) {
+  if (secrets.empty()) {
+    out << "No secrets found\n";
+    return;
+  }
+  std::vector<const model::SecretFinding*> active;
+  std::vector<const model::SecretFinding*> suppressed;
+  for (const auto& s : secrets) {
+    (s.suppressed ? suppressed : active).push_back(&s);
+  }
+  // Most severe first; the scanner's order (path, line, column) inside a severity.
+  const auto by_severity = [](const auto* a, const auto* b) { return a->severity > b->severity; };
+  std::stable_sort(active.begin(), active.end(), by_severity);
+  std::stable_sort(suppressed.begin(), suppressed.end(), by_severity);
+  out << "Secrets\n\n";
+  if (!active.empty()) {
+    write_secret_rows(active, out);
+    out << '\n';
+  }
+  const vuln::Counts c = vuln::count(secrets);
+  out << fmt::format("{} secret{} ({} critical, {} high, {} medium, {} low, {} unknown), {} suppressed\n", c.total,
+                     c.total == 1 ? "" : "s", c.critical, c.high, c.medium, c.low, c.unknown, c.suppressed);
+  if (!suppressed.empty()) {
+    out << "\nSuppressed:\n";
+    write_secret_rows(suppressed, out);
+  }
+}
+
 }  // namespace
 
 void write_table(const Report& report, std::ostream& out) {
@@ -197,6 +293,10 @@ void write_table(const Report& report, std::ostream& out) {
   if (report.vulnerabilities_scanned) {
     out << (inv.packages.empty() ? "" : "\n");
     write_vulnerabilities(report, out);
+  }
+  if (report.secrets_scanned) {
+    out << (inv.packages.empty() && !report.vulnerabilities_scanned ? "" : "\n");
+    write_secrets(inv.secrets, out);
   }
 }
 

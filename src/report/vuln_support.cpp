@@ -77,6 +77,21 @@ std::string percent_encode(std::string_view s, bool (*keep)(unsigned char)) {
   return out;
 }
 
+void add_to(Counts& c, model::Severity rating, bool suppressed) {
+  if (suppressed) {
+    ++c.suppressed;
+    return;
+  }
+  ++c.total;
+  switch (rating) {
+    case model::Severity::Critical: ++c.critical; break;
+    case model::Severity::High: ++c.high; break;
+    case model::Severity::Medium: ++c.medium; break;
+    case model::Severity::Low: ++c.low; break;
+    case model::Severity::Unknown: ++c.unknown; break;
+  }
+}
+
 }  // namespace
 
 std::string_view cve_of(const model::Vulnerability& v) {
@@ -115,18 +130,15 @@ std::vector<std::string> locations_of(const model::Vulnerability& v) {
 Counts count(const std::vector<model::Vulnerability>& vulns) {
   Counts c;
   for (const auto& v : vulns) {
-    if (v.suppressed) {
-      ++c.suppressed;
-      continue;
-    }
-    ++c.total;
-    switch (v.severity.rating) {
-      case model::Severity::Critical: ++c.critical; break;
-      case model::Severity::High: ++c.high; break;
-      case model::Severity::Medium: ++c.medium; break;
-      case model::Severity::Low: ++c.low; break;
-      case model::Severity::Unknown: ++c.unknown; break;
-    }
+    add_to(c, v.severity.rating, v.suppressed.has_value());
+  }
+  return c;
+}
+
+Counts count(const std::vector<model::SecretFinding>& secrets) {
+  Counts c;
+  for (const auto& s : secrets) {
+    add_to(c, s.severity, s.suppressed.has_value());
   }
   return c;
 }

@@ -1,4 +1,4 @@
-// Helpers shared by the writers that render vulnerability findings (table, JSON, SARIF, CycloneDX):
+// Helpers shared by the writers that render vulnerability and secret findings (table, JSON, SARIF, CycloneDX):
 // ids, counts, fix lists, display-safe text and stable fingerprints.
 #pragma once
 
@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/secret.hpp"
 #include "model/vulnerability.hpp"
 
 namespace vigil::report::vuln {
@@ -30,6 +31,7 @@ struct Counts {
   size_t suppressed = 0;
 };
 Counts count(const std::vector<model::Vulnerability>& vulns);
+Counts count(const std::vector<model::SecretFinding>& secrets);
 
 // The CVSS base score is known (the model uses -1 for "none"; NaN and out-of-range values count as none).
 inline bool has_score(const model::SeverityInfo& s) {

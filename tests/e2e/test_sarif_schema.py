@@ -24,7 +24,7 @@ DATA = Path(os.environ.get("VIGIL_TEST_DATA", Path(__file__).resolve().parent.pa
 BINARY = os.environ.get("VIGIL_BINARY", "")
 SCHEMAS = DATA / "schemas"
 REPORTS = DATA / "reports"
-SAMPLES = ("sample", "hostile", "empty")
+SAMPLES = ("sample", "hostile", "empty", "secrets")
 LEVELS = {"none", "note", "warning", "error"}
 
 

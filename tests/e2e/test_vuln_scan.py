@@ -85,7 +85,10 @@ class VulnScanTest(unittest.TestCase):
 
     @classmethod
     def vigil(cls, *args, input=None, cwd=None):
-        """Runs vigil with the test DB; returns the CompletedProcess whatever the exit code."""
+        """Runs vigil with the test DB; returns the CompletedProcess whatever the exit code. Scans of fs and rootfs
+        targets look for vulnerabilities only (these tests are about them) unless --scanners is given."""
+        if args[:1] == ("scan",) and args[1:2] in (("fs",), ("rootfs",)) and "--scanners" not in args:
+            args = (*args, "--scanners", "vuln")
         env = dict(os.environ, VIGIL_DB=cls.db)
         return subprocess.run([VIGIL, *args], capture_output=True, text=True, timeout=120, input=input, cwd=cwd,
                               env=env)

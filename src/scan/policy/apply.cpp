@@ -46,18 +46,6 @@ std::vector<Token> tokenize(std::string_view pattern) {
   return out;
 }
 
-std::string_view strip_dot_slash(std::string_view s) {
-  while (true) {
-    if (starts_with(s, "./")) {
-      s.remove_prefix(2);
-    } else if (starts_with(s, "/")) {
-      s.remove_prefix(1);
-    } else {
-      return s;
-    }
-  }
-}
-
 // The ids of a finding, lowercased once for the case-insensitive comparisons.
 std::vector<std::string> finding_ids(const model::Vulnerability& v) {
   std::vector<std::string> ids{to_lower(v.id)};
@@ -289,6 +277,18 @@ void apply_policy(std::vector<model::Vulnerability>& vulns, const std::vector<Po
   for (auto& v : vulns) {
     if (!v.suppressed) {
       v.suppressed = suppression_for(v, compiled);
+    }
+  }
+}
+
+std::string_view strip_dot_slash(std::string_view s) {
+  while (true) {
+    if (starts_with(s, "./")) {
+      s.remove_prefix(2);
+    } else if (starts_with(s, "/")) {
+      s.remove_prefix(1);
+    } else {
+      return s;
     }
   }
 }

@@ -8,6 +8,7 @@
 
 #include "core/diagnostic.hpp"
 #include "formats/policy.hpp"
+#include "model/secret.hpp"
 #include "model/vulnerability.hpp"
 
 namespace vigil::scan::policy {
@@ -29,5 +30,18 @@ void apply_policy(std::vector<model::Vulnerability>& vulns, const std::vector<Po
 // Glob over a '/'-separated relative path: '*' and '?' stay within one segment, "**" crosses segments and
 // "**/" also matches no directory at all; a pattern ending in '/' matches everything below that directory.
 bool glob_match(std::string_view pattern, std::string_view path);
+
+// "./a/b" and "/a/b" -> "a/b": paths and globs are compared relative to the scan root.
+std::string_view strip_dot_slash(std::string_view s);
+
+// Secret findings: an ignore entry whose `id` is the rule id (or empty) and whose `path` glob matches the
+// finding's path (or is empty) suppresses it; entries naming a package never match a secret. Expired entries
+// are skipped (apply_policy warns about them).
+void apply_secret_policy(std::vector<model::SecretFinding>& secrets, const std::vector<PolicyInput>& inputs,
+                         std::string_view today);
+
+// Suppresses secrets whose fingerprint the baseline (a previous Vigil JSON report) lists.
+void apply_secret_baseline(std::vector<model::SecretFinding>& secrets, const std::vector<std::string>& fingerprints,
+                           const std::string& baseline_file);
 
 }  // namespace vigil::scan::policy

@@ -28,6 +28,9 @@ struct SecretRule {
   // Trivy do); empty: the pattern is selective enough on its own.
   std::span<const std::string_view> keywords;
   Validation validation;
+  // A context-gated catch-all (password=..., Bearer ..., URLs with passwords): when it and a specific rule
+  // find the same secret, the specific one names it. Set by the table for the generic group.
+  bool generic = false;
 };
 
 // Every built-in rule, in a stable order.

@@ -2,12 +2,14 @@
 // scratch space per thread) and streams files of any size in fixed-size chunks.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
+#include "formats/parsed.hpp"
 #include "model/secret.hpp"
 #include "scan/file_scanner.hpp"
 #include "scan/secrets/rule.hpp"
@@ -17,6 +19,20 @@ namespace vigil::secrets {
 struct ScannerOptions {
   bool scan_binary = false;              // by default a file with a NUL byte in its first 8 KiB is skipped
   uint64_t max_file_bytes = 1ULL << 30;  // larger files are skipped with a warning
+  bool builtin_path_allowlist = true;    // skip test-fixture and third-party paths (allowlist.hpp classify_path)
+};
+
+// What a scanner dropped or skipped, summed over every file it saw (for --debug output and tests).
+struct ScanStats {
+  uint64_t files_scanned = 0;
+  uint64_t bytes_scanned = 0;
+  uint64_t files_skipped_binary = 0;
+  uint64_t files_skipped_large = 0;
+  uint64_t dropped_example = 0;      // documented example credentials (allowlist.hpp)
+  uint64_t dropped_placeholder = 0;  // placeholders and low-diversity values
+  uint64_t files_skipped_path = 0;   // test-fixture and third-party paths (builtin_path_allowlist)
+  uint64_t dropped_inline = 0;       // `vigil:allow` comments
+  uint64_t dropped_validation = 0;   // pattern matched, entropy or checksum did not
 };
 
 class SecretScanner final : public scan::FileScanner {
@@ -32,10 +48,15 @@ class SecretScanner final : public scan::FileScanner {
   // The same on bytes already in memory (git blobs, tests). path is what findings report.
   void scan_bytes(std::string_view path, std::string_view bytes, std::vector<model::SecretFinding>& out) const;
 
+  [[nodiscard]] ScanStats stats() const;
+
  private:
   struct Impl;
   explicit SecretScanner(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// libFuzzer entry point (fuzz/CMakeLists.txt): scans bytes with all_secret_rules(); returns an empty Parsed.
+Result<formats::Parsed> fuzz_secret_scan(std::string_view path, std::string_view bytes);
 
 }  // namespace vigil::secrets

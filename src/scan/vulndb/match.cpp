@@ -10,6 +10,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/strings.hpp"
 #include "scan/vulndb/affected_codec.hpp"
@@ -22,6 +23,12 @@ namespace {
 struct Candidate {
   const model::Package* package;
   std::vector<std::string> locations;
+};
+
+// An advisory as read once per match, with its severity scored once (CVSS parsing is not free).
+struct CachedAdvisory {
+  Advisory advisory;
+  model::SeverityInfo severity;
 };
 
 struct Hit {
@@ -60,7 +67,7 @@ int id_rank(std::string_view id) {
 }
 
 // Advisories that name each other (id or shared alias) are one vulnerability.
-std::vector<std::vector<size_t>> alias_groups(const std::vector<Advisory>& advisories) {
+std::vector<std::vector<size_t>> alias_groups(const std::vector<const CachedAdvisory*>& advisories) {
   std::vector<size_t> parent(advisories.size());
   std::iota(parent.begin(), parent.end(), 0);
   const auto find = [&](size_t i) {
@@ -71,12 +78,12 @@ std::vector<std::vector<size_t>> alias_groups(const std::vector<Advisory>& advis
   };
   std::unordered_map<std::string_view, size_t> owner;
   for (size_t i = 0; i < advisories.size(); ++i) {
-    for (const auto& name : advisories[i].aliases) {
+    for (const auto& name : advisories[i]->advisory.aliases) {
       if (auto [it, inserted] = owner.emplace(name, i); !inserted) {
         parent[find(i)] = find(it->second);
       }
     }
-    if (auto [it, inserted] = owner.emplace(advisories[i].id, i); !inserted) {
+    if (auto [it, inserted] = owner.emplace(advisories[i]->advisory.id, i); !inserted) {
       parent[find(i)] = find(it->second);
     }
   }
@@ -91,31 +98,32 @@ std::vector<std::vector<size_t>> alias_groups(const std::vector<Advisory>& advis
   return out;
 }
 
-model::Vulnerability merge_group(const Candidate& candidate, const std::vector<Advisory>& advisories,
+model::Vulnerability merge_group(const Candidate& candidate, const std::vector<const CachedAdvisory*>& cached,
                                  const std::vector<Hit>& hits, const std::vector<size_t>& group) {
+  const auto adv = [&](size_t i) -> const Advisory& { return cached[i]->advisory; };
   const size_t primary = *std::min_element(group.begin(), group.end(), [&](size_t a, size_t b) {
-    return std::make_tuple(id_rank(advisories[a].id), advisories[a].id) <
-           std::make_tuple(id_rank(advisories[b].id), advisories[b].id);
+    return std::make_tuple(id_rank(adv(a).id), std::string_view(adv(a).id)) <
+           std::make_tuple(id_rank(adv(b).id), std::string_view(adv(b).id));
   });
   model::Vulnerability v;
-  v.id = advisories[primary].id;
-  v.summary = advisories[primary].summary;
+  v.id = adv(primary).id;
+  v.summary = adv(primary).summary;
   v.package = *candidate.package;
   v.locations = candidate.locations;
   v.osv_ecosystem = hits[primary].osv_ecosystem;
   std::set<std::string> aliases;
   std::vector<std::string> fixed;
   for (const size_t i : group) {
-    aliases.insert(advisories[i].id);
-    aliases.insert(advisories[i].aliases.begin(), advisories[i].aliases.end());
+    aliases.insert(adv(i).id);
+    aliases.insert(adv(i).aliases.begin(), adv(i).aliases.end());
     fixed.insert(fixed.end(), hits[i].fixed.begin(), hits[i].fixed.end());
-    v.modified = std::max(v.modified, advisories[i].modified);
+    v.modified = std::max(v.modified, adv(i).modified);
     if (v.summary.empty()) {
-      v.summary = advisories[i].summary;  // the primary record may have none (PYSEC) while its GHSA twin does
+      v.summary = adv(i).summary;  // the primary record may have none (PYSEC) while its GHSA twin does
     }
-    auto severity = advisory_severity(advisories[i]);
+    const auto& severity = cached[i]->severity;
     if (v.severity.source.empty() || severity.rating > v.severity.rating) {
-      v.severity = std::move(severity);
+      v.severity = severity;
     }
   }
   aliases.erase(v.id);
@@ -141,11 +149,13 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
   std::vector<AffectedRow> rows;
   std::map<std::string, size_t> git_only;  // advisory id -> packages it could not be evaluated for
   // Many versions of one package (and sibling binary packages of one source) hit the same advisories.
-  std::unordered_map<int64_t, Advisory> advisory_cache;
+  std::unordered_map<int64_t, CachedAdvisory> advisory_cache;
+  std::unordered_set<int64_t> seen;
   for (const auto& candidate : distinct_packages(inventory)) {
     const auto keys = lookup_keys(*candidate.package, os);
     result.packages_checked += keys.empty() ? 0 : 1;
     std::vector<Hit> hits;
+    seen.clear();
     for (const auto& key : keys) {
       rows.clear();
       if (auto ok = reader.lookup(ecosystem_key(key.ecosystem), key.name, rows); !ok) {
@@ -153,11 +163,9 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
       }
       for (const auto& row : rows) {
         auto verdict = evaluate(decode_affected(row.ranges), key.version, key.compare, EventOrder::Sorted);
-        const bool seen =
-            std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.advisory == row.advisory; });
         if (verdict.git_only) {
           ++git_only[fmt::format("#{}", row.advisory)];
-        } else if (verdict.affected && !seen) {
+        } else if (verdict.affected && seen.insert(row.advisory).second) {
           hits.push_back({row.advisory, key.ecosystem, key.compare, std::move(verdict.fixed_versions)});
         }
       }
@@ -165,7 +173,7 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
     if (hits.empty()) {
       continue;
     }
-    std::vector<Advisory> advisories;
+    std::vector<const CachedAdvisory*> advisories;
     for (const auto& hit : hits) {
       auto cached = advisory_cache.find(hit.advisory);
       if (cached == advisory_cache.end()) {
@@ -173,13 +181,17 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
         if (!adv) {
           return tl::unexpected(adv.error());
         }
-        cached = advisory_cache.emplace(hit.advisory, std::move(*adv)).first;
+        auto severity = advisory_severity(*adv);
+        cached = advisory_cache.emplace(hit.advisory, CachedAdvisory{std::move(*adv), std::move(severity)}).first;
       }
-      advisories.push_back(cached->second);
+      advisories.push_back(&cached->second);
     }
+    const size_t first = result.vulnerabilities.size();
     for (const auto& group : alias_groups(advisories)) {
       result.vulnerabilities.push_back(merge_group(candidate, advisories, hits, group));
     }
+    std::sort(result.vulnerabilities.begin() + static_cast<std::ptrdiff_t>(first), result.vulnerabilities.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
   }
   if (!git_only.empty()) {
     result.warnings.push_back(
@@ -188,7 +200,10 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
                      "guess commit ranges from versions",
                      git_only.size())});
   }
-  model::sort_vulnerabilities(result.vulnerabilities);
+  // Inventories arrive sorted (one package after another, each package's findings by id): sort only when not.
+  if (!model::vulnerabilities_sorted(result.vulnerabilities)) {
+    model::sort_vulnerabilities(result.vulnerabilities);
+  }
   return result;
 }
 

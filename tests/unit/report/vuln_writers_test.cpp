@@ -13,6 +13,7 @@
 #include "report/report.hpp"
 #include "report/vuln_support.hpp"
 #include "test_support.hpp"
+#include "unit/report/secret_samples.hpp"
 #include "unit/report/vuln_samples.hpp"
 
 namespace vigil::report {
@@ -207,8 +208,10 @@ std::string normalized(std::string text) {
 
 TEST(ReportSamples, CheckedInDocumentsMatchTheWriters) {
   const bool update = std::getenv("VIGIL_UPDATE_REPORT_SAMPLES") != nullptr;
-  const std::map<std::string, Report> reports{
-      {"sample", sample_report()}, {"hostile", hostile_report()}, {"empty", empty_scan_report()}};
+  const std::map<std::string, Report> reports{{"sample", sample_report()},
+                                              {"hostile", hostile_report()},
+                                              {"empty", empty_scan_report()},
+                                              {"secrets", secret_samples::secrets_report()}};
   for (const auto& [name, report] : reports) {
     using WriterFn = void (*)(const Report&, std::ostream&);
     const std::vector<std::pair<std::string, WriterFn>> writers{

@@ -1,5 +1,5 @@
 // Vulnerability matching, policy and gating for `vigil scan` (see vuln_scan.hpp).
-#include "cli/vuln_scan.hpp"
+#include "cli/findings.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -18,6 +18,7 @@ namespace vigil::cli {
 namespace {
 
 constexpr size_t kMaxPolicyBytes = size_t{16} << 20;
+constexpr size_t kMaxBaselineBytes = size_t{256} << 20;  // a whole previous report
 
 std::string today_utc() {
   const std::time_t t = std::time(nullptr);
@@ -83,7 +84,7 @@ std::string default_ignore_file(const std::string& target_dir) {
   return is_file(".vigilignore.yaml") ? ".vigilignore.yaml" : "";
 }
 
-Result<std::vector<scan::policy::PolicyInput>> load_policy(const VulnCommandOptions& options,
+Result<std::vector<scan::policy::PolicyInput>> load_policy(const FindingOptions& options,
                                                            const std::string& target_dir,
                                                            std::vector<Diagnostic>& warnings) {
   std::vector<scan::policy::PolicyInput> inputs;
@@ -105,7 +106,7 @@ Result<std::vector<scan::policy::PolicyInput>> load_policy(const VulnCommandOpti
   return inputs;
 }
 
-bool severity_wanted(const VulnCommandOptions& options, model::Severity s) {
+bool severity_wanted(const FindingOptions& options, model::Severity s) {
   return options.severities.empty() ||
          std::any_of(options.severities.begin(), options.severities.end(),
                      [&](const std::string& name) { return model::parse_severity(name) == s; });
@@ -113,17 +114,57 @@ bool severity_wanted(const VulnCommandOptions& options, model::Severity s) {
 
 const std::vector<std::string> kSeverityChoices{"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 
-}  // namespace
-
-bool VulnCommandOptions::vuln_enabled() const {
-  return std::find(scanners.begin(), scanners.end(), "vuln") != scanners.end();
+Result<void> match_vulnerabilities(const FindingOptions& options, report::Report& report) {
+  const std::string db_path = resolve_db_path(options.db);
+  auto reader = vulndb::Reader::open(db_path);
+  if (!reader) {
+    return fail(reader.error().message + "; or scan without vulnerabilities: --scanners none (inventory only)" +
+                (options.secret_enabled() ? " or --scanners secret" : ""));
+  }
+  auto matched = vulndb::match_inventory(*reader, report.inventory);
+  if (!matched) {
+    return fail(fmt::format("{}: {}", db_path, matched.error().message));
+  }
+  auto& vulns = matched->vulnerabilities;
+  std::erase_if(vulns, [&](const model::Vulnerability& v) {
+    return !severity_wanted(options, v.severity.rating) || (options.ignore_unfixed && v.fixed_versions.empty());
+  });
+  report.inventory.warnings.insert(report.inventory.warnings.end(), matched->warnings.begin(), matched->warnings.end());
+  report.vulnerabilities = std::move(vulns);
+  report.vulnerabilities_scanned = true;
+  report.vuln_db = db_path;
+  return {};
 }
 
-void add_vuln_options(CLI::App& command, VulnCommandOptions& options) {
-  command.add_option("--scanners", options.scanners, "what to look for: vuln, or none (inventory only)")
+Result<std::vector<std::string>> load_baseline(const std::string& path) {
+  auto bytes = read_input(path, kMaxBaselineBytes);
+  if (!bytes) {
+    return tl::unexpected(bytes.error());
+  }
+  auto fingerprints = formats::policy::read_secret_baseline(*bytes);
+  if (!fingerprints) {
+    return fail(fmt::format("{}: {}", path, fingerprints.error().message));
+  }
+  return fingerprints;
+}
+
+}  // namespace
+
+bool FindingOptions::enabled(std::string_view scanner) const {
+  return std::find(scanners.begin(), scanners.end(), scanner) != scanners.end();
+}
+
+void add_finding_options(CLI::App& command, FindingOptions& options, const std::vector<std::string>& choices) {
+  std::string names;
+  for (const auto& c : choices) {
+    names += c + ", ";
+  }
+  auto allowed = choices;
+  allowed.emplace_back("none");
+  command.add_option("--scanners", options.scanners, "what to look for: " + names + "or none (inventory only)")
       ->delimiter(',')
       ->capture_default_str()
-      ->check(CLI::IsMember({"vuln", "none"}));
+      ->check(CLI::IsMember(allowed));
   add_db_option(command, options.db);
   command
       .add_option("--severity", options.severities,
@@ -138,45 +179,62 @@ void add_vuln_options(CLI::App& command, VulnCommandOptions& options) {
   command.add_option("--ignore-file", options.ignore_file,
                      "ignore file (default: .vigilignore.yaml in the target directory or here, when present)");
   command.add_option("--vex", options.vex, "OpenVEX or CycloneDX VEX document (repeatable)");
+  if (std::find(choices.begin(), choices.end(), "secret") != choices.end()) {
+    command.add_option("--baseline", options.baseline,
+                       "a previous JSON report: the secrets it lists are accepted (reported as suppressed)");
+    command.add_flag("--scan-binary", options.scan_binary, "look for secrets in binary files too (NUL bytes)");
+  }
 }
 
-Result<void> run_vuln_scan(const VulnCommandOptions& options, const std::string& target_dir, report::Report& report) {
-  const std::string db_path = resolve_db_path(options.db);
+Result<std::unique_ptr<secrets::SecretScanner>> make_secret_scanner(const FindingOptions& options) {
+  if (!options.secret_enabled()) {
+    return std::unique_ptr<secrets::SecretScanner>();
+  }
+  secrets::ScannerOptions scanner_options;
+  scanner_options.scan_binary = options.scan_binary;
+  return secrets::SecretScanner::create(secrets::all_secret_rules(), scanner_options);
+}
+
+Result<void> run_finding_scanners(const FindingOptions& options, const std::string& target_dir,
+                                  report::Report& report) {
   auto policy = load_policy(options, target_dir, report.inventory.warnings);
   if (!policy) {
     return tl::unexpected(policy.error());
   }
-  auto reader = vulndb::Reader::open(db_path);
-  if (!reader) {
-    return fail(reader.error().message + "; or scan without vulnerabilities: --scanners none");
+  const std::string today = today_utc();
+  if (options.vuln_enabled()) {
+    if (auto matched = match_vulnerabilities(options, report); !matched) {
+      return matched;
+    }
   }
-  auto matched = vulndb::match_inventory(*reader, report.inventory);
-  if (!matched) {
-    return fail(fmt::format("{}: {}", db_path, matched.error().message));
+  // Runs even without vulnerabilities: it is what warns about expired ignore entries.
+  scan::policy::apply_policy(report.vulnerabilities, *policy, today, report.inventory.warnings);
+  if (options.secret_enabled()) {
+    auto& found = report.inventory.secrets;
+    std::erase_if(found, [&](const model::SecretFinding& f) { return !severity_wanted(options, f.severity); });
+    scan::policy::apply_secret_policy(found, *policy, today);
+    if (!options.baseline.empty()) {
+      auto accepted = load_baseline(options.baseline);
+      if (!accepted) {
+        return tl::unexpected(accepted.error());
+      }
+      scan::policy::apply_secret_baseline(found, *accepted, options.baseline);
+    }
+    report.secrets_scanned = true;
   }
-  auto& vulns = matched->vulnerabilities;
-  vulns.erase(std::remove_if(vulns.begin(), vulns.end(),
-                             [&](const model::Vulnerability& v) {
-                               return !severity_wanted(options, v.severity.rating) ||
-                                      (options.ignore_unfixed && v.fixed_versions.empty());
-                             }),
-              vulns.end());
-  scan::policy::apply_policy(vulns, *policy, today_utc(), report.inventory.warnings);
-  report.inventory.warnings.insert(report.inventory.warnings.end(), matched->warnings.begin(), matched->warnings.end());
-  report.vulnerabilities = std::move(vulns);
-  report.vulnerabilities_scanned = true;
-  report.vuln_db = db_path;
   return {};
 }
 
-int gate_exit_code(const VulnCommandOptions& options, const report::Report& report) {
+int gate_exit_code(const FindingOptions& options, const report::Report& report) {
   if (options.fail_on.empty()) {
     return kExitOk;
   }
   const auto threshold = model::parse_severity(options.fail_on).value_or(model::Severity::Unknown);
-  const bool tripped = std::any_of(report.vulnerabilities.begin(), report.vulnerabilities.end(),
-                                   [&](const auto& v) { return !v.suppressed && v.severity.rating >= threshold; });
-  return tripped ? kExitFindings : kExitOk;
+  const bool vuln = std::any_of(report.vulnerabilities.begin(), report.vulnerabilities.end(),
+                                [&](const auto& v) { return !v.suppressed && v.severity.rating >= threshold; });
+  const bool secret = std::any_of(report.inventory.secrets.begin(), report.inventory.secrets.end(),
+                                  [&](const auto& f) { return !f.suppressed && f.severity >= threshold; });
+  return vuln || secret ? kExitFindings : kExitOk;
 }
 
 }  // namespace vigil::cli
