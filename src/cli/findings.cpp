@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <ctime>
 
 #include "cli/command.hpp"
 #include "cli/db_options.hpp"
 #include "cli/input_file.hpp"
+#include "core/clock.hpp"
 #include "formats/policy.hpp"
 #include "scan/policy/apply.hpp"
 #include "scan/vulndb/match.hpp"
@@ -19,15 +19,6 @@ namespace {
 
 constexpr size_t kMaxPolicyBytes = size_t{16} << 20;
 constexpr size_t kMaxBaselineBytes = size_t{256} << 20;  // a whole previous report
-
-std::string today_utc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 bool is_file(const std::string& path) {
   struct stat st{};
@@ -84,8 +75,7 @@ std::string default_ignore_file(const std::string& target_dir) {
   return is_file(".vigilignore.yaml") ? ".vigilignore.yaml" : "";
 }
 
-Result<std::vector<scan::policy::PolicyInput>> load_policy(const FindingOptions& options,
-                                                           const std::string& target_dir,
+Result<std::vector<scan::policy::PolicyInput>> load_policy(const FindingOptions& options, const std::string& target_dir,
                                                            std::vector<Diagnostic>& warnings) {
   std::vector<scan::policy::PolicyInput> inputs;
   const std::string ignore = options.ignore_file.empty() ? default_ignore_file(target_dir) : options.ignore_file;
@@ -201,7 +191,7 @@ Result<void> run_finding_scanners(const FindingOptions& options, const std::stri
   if (!policy) {
     return tl::unexpected(policy.error());
   }
-  const std::string today = today_utc();
+  const std::string today = utc_today();
   if (options.vuln_enabled()) {
     if (auto matched = match_vulnerabilities(options, report); !matched) {
       return matched;

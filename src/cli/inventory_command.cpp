@@ -7,11 +7,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 #include "cli/command.hpp"
 #include "cli/input_file.hpp"
 #include "cli/output_file.hpp"
+#include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/version.hpp"
 #include "formats/sbom_in.hpp"
@@ -24,15 +24,6 @@ namespace {
 
 constexpr size_t kWarningsShown = 20;
 constexpr size_t kMaxDocumentBytes = size_t{1} << 30;  // an SBOM of a large image is tens of MB
-
-std::string now_rfc3339() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 bool looks_like_rootfs(const std::string& target) {
   struct stat st{};
@@ -196,7 +187,7 @@ int run_inventory_command(const InventoryCommandOptions& options) {
     fmt::print(stderr, "error: {}\n", inventory.error().message);
     return kExitError;
   }
-  report::Report report{options.target, kind, kVersion, now_rfc3339(), std::move(*inventory)};
+  report::Report report{options.target, kind, kVersion, utc_now_rfc3339(), std::move(*inventory)};
   if (options.with_findings) {
     const bool document = kind == "sbom" || kind == "purl";
     const std::string target_dir = document ? std::string() : policy_dir_of(options.target);

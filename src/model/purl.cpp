@@ -81,12 +81,12 @@ std::string normalise_pypi(std::string_view name) {
 
 }  // namespace
 
-std::string purl_encode(std::string_view s, bool keep_colon) {
+std::string purl_encode(std::string_view s, std::string_view also_keep) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
-    if (is_unreserved(c) || (keep_colon && c == ':')) {
+    if (is_unreserved(c) || also_keep.find(c) != std::string_view::npos) {
       out += c;
     } else {
       const auto u = static_cast<unsigned char>(c);
@@ -147,14 +147,14 @@ std::string make_purl(const Package& pkg, const OsInfo* os) {
   out += purl_encode(name);
   if (!version.empty()) {
     out += '@';
-    out += purl_encode(version, true);
+    out += purl_encode(version, ":");
   }
   char sep = '?';
   for (const auto& [key, value] : qualifiers) {
     out += sep;
     out += key;
     out += '=';
-    out += purl_encode(value, true);
+    out += purl_encode(value, ":");
     sep = '&';
   }
   return out;

@@ -15,8 +15,9 @@ namespace vigil::model {
 // Builds the purl of a package; os gives the distro qualifier and namespace of OS packages.
 std::string make_purl(const Package& pkg, const OsInfo* os);
 
-// Percent-encodes a purl component (everything but unreserved characters; ':' kept in versions).
-std::string purl_encode(std::string_view s, bool keep_colon = false);
+// Percent-encodes a purl component: everything but unreserved characters and the characters in also_keep
+// (":" in versions and qualifier values).
+std::string purl_encode(std::string_view s, std::string_view also_keep = {});
 
 // Fills Package::purl for every package of the inventory.
 void assign_purls(Inventory& inventory);

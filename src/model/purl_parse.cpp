@@ -41,21 +41,7 @@ Result<std::string> percent_decode(std::string_view s, std::string_view what) {
 
 // Canonical encoding: unreserved characters and ':' stay (as in the spec's examples), plus keep_extra.
 std::string encode(std::string_view s, std::string_view keep_extra = {}) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : s) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                      c == '-' || c == '_' || c == '~' || c == ':' || keep_extra.find(c) != std::string_view::npos;
-    if (keep) {
-      out += c;
-    } else {
-      const auto u = static_cast<unsigned char>(c);
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    }
-  }
-  return out;
+  return purl_encode(s, std::string(":") + std::string(keep_extra));
 }
 
 bool is_digit(char c) {

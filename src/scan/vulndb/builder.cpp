@@ -5,9 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 
+#include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/unique_fd.hpp"
 #include "scan/vulndb/affected_codec.hpp"
@@ -33,15 +33,6 @@ struct Builder::State {
 };
 
 namespace {
-
-std::string now_utc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -241,7 +232,9 @@ Result<void> Builder::set_source(const SourceInfo& src) {
   if (!stmt) {
     return tl::unexpected(stmt.error());
   }
-  stmt->bind(1, src.ecosystem).bind(2, src.origin).bind(3, src.imported_at.empty() ? now_utc() : src.imported_at);
+  stmt->bind(1, src.ecosystem)
+      .bind(2, src.origin)
+      .bind(3, src.imported_at.empty() ? utc_now_rfc3339() : src.imported_at);
   stmt->bind(4, src.etag).bind(5, src.last_modified).bind(6, src.sha256);
   return stmt->run();
 }
@@ -250,7 +243,7 @@ Result<void> Builder::commit() {
   auto& s = *state_;
   const std::string meta =
       fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}'), ('built_at', '{}'); COMMIT;",
-                  kSchemaVersion, now_utc());
+                  kSchemaVersion, utc_now_rfc3339());
   if (auto ok = sql::exec(s.db.get(), meta.c_str()); !ok) {
     return fail(fmt::format("cannot write {}: {}", s.temp_path, ok.error().message));
   }

@@ -69,5 +69,5 @@ TEST(Purl, LanguageEcosystems) {
 
 TEST(Purl, EncodesReservedCharacters) {
   EXPECT_EQ(vigil::model::purl_encode("a b/c?d#e@f"), "a%20b%2Fc%3Fd%23e%40f");
-  EXPECT_EQ(vigil::model::purl_encode("1:2", true), "1:2");
+  EXPECT_EQ(vigil::model::purl_encode("1:2", ":"), "1:2");
 }
