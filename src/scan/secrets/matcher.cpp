@@ -1,15 +1,27 @@
 // Candidate finding for the secret engine: one Hyperscan pass over a block marks, per rule, the regions where a
 // match ends; PCRE2 (JIT) re-runs just those rules on just those regions to get exact spans and capture groups.
+// The compiled database is cached on disk between runs (compile_rules).
 #include "scan/secrets/matcher.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <optional>
 #include <tuple>
 
 #include "core/strings.hpp"
+#include "scan/secrets/validate.hpp"
 
 namespace vigil::secrets::detail {
 namespace {
@@ -149,43 +161,19 @@ bool marker_covers(std::string_view text, std::string_view rule_id, const std::v
   return false;
 }
 
-}  // namespace
-
-CompiledRule::CompiledRule(CompiledRule&& o) noexcept
-    : rule(o.rule), code(o.code), width(o.width), keywords(std::move(o.keywords)), has_check(o.has_check) {
-  o.code = nullptr;
-}
-
-CompiledRule::~CompiledRule() {
-  if (code != nullptr) pcre2_code_free(code);
-}
-
-Result<Compiled> compile_rules(std::span<const SecretRule> rules) {
-  Compiled out;
-  if (rules.empty()) return out;
+// Widths of every rule, then one Hyperscan database of every pattern (ids are indices into out.rules).
+Result<void> compile_hyperscan(std::span<const SecretRule> rules, Compiled& out) {
   std::vector<std::string> patterns;
-  std::vector<unsigned> flags;
-  for (const auto& rule : rules) {
-    CompiledRule compiled;
-    compiled.rule = &rule;
-    compiled.has_check = rule.validation.check != nullptr;
-    auto code = compile_pcre2(rule);
-    if (!code) return tl::unexpected(code.error());
-    compiled.code = *code;
-    patterns.emplace_back(rule.pattern);
-    auto width = max_width(rule, patterns.back());
-    if (!width) return tl::unexpected(width.error());
-    compiled.width = std::min<unsigned>(*width, kMaxBoundedWidth);
-    flags.push_back(0);
-    for (const auto keyword : rule.keywords) {
-      if (!keyword.empty()) compiled.keywords.emplace_back(to_lower(keyword));
-    }
-    out.rules.push_back(std::move(compiled));
-  }
   std::vector<const char*> expressions;
+  std::vector<unsigned> flags(rules.size(), 0);
   std::vector<unsigned> ids;
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    expressions.push_back(patterns[i].c_str());
+  patterns.reserve(rules.size());
+  for (size_t i = 0; i < rules.size(); ++i) {
+    patterns.emplace_back(rules[i].pattern);
+    auto width = max_width(rules[i], patterns.back());
+    if (!width) return tl::unexpected(width.error());
+    out.rules[i].width = std::min<unsigned>(*width, kMaxBoundedWidth);
+    expressions.push_back(patterns.back().c_str());
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_compile_error_t* error = nullptr;
@@ -199,13 +187,244 @@ Result<Compiled> compile_rules(std::span<const SecretRule> rules) {
     std::string message =
         fmt::format("{}: Hyperscan rejects the pattern: {}", what, error != nullptr ? error->message : "unknown error");
     hs_free_compile_error(error);
+    out.db = nullptr;
     return fail(message);
   }
+  return {};
+}
+
+// ---- The compiled-database cache ----
+// File layout (host byte order; the platform is part of the key): CacheHeader, uint32 width per rule, the
+// hs_serialize_database bytes, then a CRC32 of everything before it. The CRC catches torn or damaged files, and
+// the file must be ours and not writable by others: Hyperscan trusts the bytecode it deserializes.
+
+using Digest = std::array<unsigned char, 32>;
+
+constexpr char kCacheMagic[8] = {'V', 'I', 'G', 'I', 'L', 'H', 'S', '\0'};
+constexpr uint64_t kMaxCacheBytes = 256ULL << 20;
+constexpr auto kCacheMaxAge = std::chrono::hours(24 * 30);  // other rule sets' files older than this are pruned
+
+struct CacheHeader {
+  char magic[8];
+  uint32_t format;
+  uint32_t rule_count;
+  Digest key;
+  uint64_t db_size;
+};
+
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) { ok_ = ctx_ != nullptr && EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) == 1; }
+  ~Sha256() { EVP_MD_CTX_free(ctx_); }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void add(const void* data, size_t size) { ok_ = ok_ && EVP_DigestUpdate(ctx_, data, size) == 1; }
+  // Length-prefixed, so ("ab", "c") and ("a", "bc") hash differently.
+  void add_sized(std::string_view s) {
+    const uint64_t size = s.size();
+    add(&size, sizeof size);
+    add(s.data(), s.size());
+  }
+  std::optional<Digest> finish() {
+    Digest out{};
+    unsigned int size = 0;
+    if (!ok_ || EVP_DigestFinal_ex(ctx_, out.data(), &size) != 1 || size != out.size()) return std::nullopt;
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+  bool ok_ = false;
+};
+
+std::optional<Digest> cache_key(std::span<const SecretRule> rules) {
+  hs_platform_info_t platform{};
+  if (hs_populate_platform(&platform) != HS_SUCCESS) return std::nullopt;
+  Sha256 h;
+  h.add_sized("vigil secret rules: Hyperscan block-mode database");
+  const uint32_t numbers[] = {kCacheFormat, kMaxBoundedWidth};
+  h.add(numbers, sizeof numbers);
+  h.add_sized(hs_version());
+  const uint64_t host[] = {platform.tune, platform.cpu_features, platform.reserved1, platform.reserved2};
+  h.add(host, sizeof host);
+  const uint64_t count = rules.size();
+  h.add(&count, sizeof count);
+  for (const auto& rule : rules) {
+    h.add_sized(rule.id);
+    h.add_sized(rule.pattern);
+  }
+  return h.finish();
+}
+
+std::string file_name_for(const Digest& key) {
+  std::string hex;
+  for (size_t i = 0; i < 16; ++i) hex += fmt::format("{:02x}", key[i]);
+  return "secrets-" + hex + ".hsdb";
+}
+
+// The whole file when it is a regular file of ours, not writable by others, of a sane size.
+std::optional<std::string> read_own_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::optional<std::string> out;
+  struct stat st{};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+      (st.st_mode & (S_IWGRP | S_IWOTH)) == 0 && static_cast<uint64_t>(st.st_size) <= kMaxCacheBytes) {
+    std::string bytes(static_cast<size_t>(st.st_size), '\0');
+    size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    if (done == bytes.size()) out = std::move(bytes);
+  }
+  ::close(fd);
+  return out;
+}
+
+// Fills widths, db and scratch from the cache file; false (and out untouched but for widths) on any mismatch.
+bool load_cache(const std::string& path, const Digest& key, Compiled& out) {
+  const auto bytes = read_own_file(path);
+  if (!bytes || bytes->size() < sizeof(CacheHeader) + sizeof(uint32_t)) return false;
+  CacheHeader header{};
+  std::memcpy(&header, bytes->data(), sizeof header);
+  const uint64_t widths_size = uint64_t{header.rule_count} * sizeof(uint32_t);
+  if (std::memcmp(header.magic, kCacheMagic, sizeof kCacheMagic) != 0 || header.format != kCacheFormat ||
+      header.rule_count != out.rules.size() || header.key != key ||
+      header.db_size != bytes->size() - sizeof header - widths_size - sizeof(uint32_t)) {
+    return false;
+  }
+  const size_t body = bytes->size() - sizeof(uint32_t);
+  uint32_t crc = 0;
+  std::memcpy(&crc, bytes->data() + body, sizeof crc);
+  if (crc != crc32_of(std::string_view(*bytes).substr(0, body))) return false;
+  for (size_t i = 0; i < out.rules.size(); ++i) {
+    uint32_t width = 0;
+    std::memcpy(&width, bytes->data() + sizeof header + i * sizeof width, sizeof width);
+    if (width == 0 || width > kMaxBoundedWidth) return false;
+    out.rules[i].width = width;
+  }
+  hs_database_t* db = nullptr;
+  const char* serialized = bytes->data() + sizeof header + widths_size;
+  if (hs_deserialize_database(serialized, static_cast<size_t>(header.db_size), &db) != HS_SUCCESS) return false;
+  hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
+    hs_free_database(db);
+    return false;
+  }
+  out.db = db;
+  out.scratch = scratch;
+  return true;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Files of other rule sets (older vigil versions, other rule tables) and stale temporary files.
+void prune_cache(const std::string& dir, const std::string& keep) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with("secrets-") || name == keep) continue;
+    std::error_code ignored;
+    const auto written = fs::last_write_time(it->path(), ignored);
+    if (!ignored && now - written > kCacheMaxAge) fs::remove(it->path(), ignored);
+  }
+}
+
+// Writes the cache file atomically: a temporary file in the same directory, then rename over the final name, so a
+// concurrent reader sees either the old file or the whole new one.
+bool write_cache(const std::string& dir, const std::string& path, const Digest& key, const Compiled& compiled) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return false;
+  char* serialized = nullptr;
+  size_t serialized_size = 0;
+  if (hs_serialize_database(compiled.db, &serialized, &serialized_size) != HS_SUCCESS) return false;
+  CacheHeader header{};
+  std::memcpy(header.magic, kCacheMagic, sizeof kCacheMagic);
+  header.format = kCacheFormat;
+  header.rule_count = static_cast<uint32_t>(compiled.rules.size());
+  header.key = key;
+  header.db_size = serialized_size;
+  std::string bytes(reinterpret_cast<const char*>(&header), sizeof header);
+  for (const auto& rule : compiled.rules) bytes.append(reinterpret_cast<const char*>(&rule.width), sizeof rule.width);
+  bytes.append(serialized, serialized_size);
+  std::free(serialized);  // allocated with Hyperscan's misc allocator, malloc by default
+  const uint32_t crc = crc32_of(bytes);
+  bytes.append(reinterpret_cast<const char*>(&crc), sizeof crc);
+
+  std::string temp = path + ".XXXXXX";
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) return false;
+  const bool written = write_all(fd, bytes);
+  const bool closed = ::close(fd) == 0;
+  const bool ok = written && closed && ::rename(temp.c_str(), path.c_str()) == 0;
+  if (!ok) ::unlink(temp.c_str());
+  if (ok) prune_cache(dir, std::filesystem::path(path).filename().string());
+  return ok;
+}
+
+}  // namespace
+
+CompiledRule::CompiledRule(CompiledRule&& o) noexcept
+    : rule(o.rule), code(o.code), width(o.width), keywords(std::move(o.keywords)), has_check(o.has_check) {
+  o.code = nullptr;
+}
+
+CompiledRule::~CompiledRule() {
+  if (code != nullptr) pcre2_code_free(code);
+}
+
+Result<Compiled> compile_rules(std::span<const SecretRule> rules, const std::string& cache_dir) {
+  Compiled out;
+  if (rules.empty()) return out;
+  for (const auto& rule : rules) {
+    CompiledRule compiled;
+    compiled.rule = &rule;
+    compiled.has_check = rule.validation.check != nullptr;
+    auto code = compile_pcre2(rule);
+    if (!code) return tl::unexpected(code.error());
+    compiled.code = *code;
+    for (const auto keyword : rule.keywords) {
+      if (!keyword.empty()) compiled.keywords.emplace_back(to_lower(keyword));
+    }
+    out.rules.push_back(std::move(compiled));
+  }
+  const std::optional<Digest> key = cache_dir.empty() ? std::nullopt : cache_key(rules);
+  const std::string path = key ? cache_dir + "/" + file_name_for(*key) : std::string();
+  if (key && load_cache(path, *key, out)) {
+    out.cache = CacheUse::Hit;
+    return out;
+  }
+  if (auto compiled = compile_hyperscan(rules, out); !compiled) return tl::unexpected(compiled.error());
   if (hs_alloc_scratch(out.db, &out.scratch) != HS_SUCCESS) {
     hs_free_database(out.db);
     return fail("secret rules: cannot allocate Hyperscan scratch space");
   }
+  if (key) {
+    out.cache = write_cache(cache_dir, path, *key, out) ? CacheUse::Written : CacheUse::Unwritable;
+  } else if (!cache_dir.empty()) {
+    out.cache = CacheUse::Unwritable;
+  }
   return out;
+}
+
+std::string cache_file_name(std::span<const SecretRule> rules) {
+  const auto key = cache_key(rules);
+  return key ? file_name_for(*key) : std::string();
 }
 
 Worker::Worker(const hs_scratch_t* prototype, size_t rule_count) : open(rule_count) {

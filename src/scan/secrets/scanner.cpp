@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -115,12 +116,21 @@ bool binary_sniff(std::string_view head) {
 
 }  // namespace
 
+std::string default_cache_dir() {
+  if (const char* p = std::getenv("XDG_CACHE_HOME"); p != nullptr && *p == '/') {
+    return std::string(p) + "/vigil";
+  }
+  const char* home = std::getenv("HOME");
+  return home != nullptr && *home != '\0' ? std::string(home) + "/.cache/vigil" : std::string();
+}
+
 struct SecretScanner::Impl {
   std::vector<CompiledRule> rules;
   std::vector<std::string_view> rule_ids;
   ScannerOptions options;
   hs_database_t* db = nullptr;
   hs_scratch_t* prototype = nullptr;
+  bool db_from_cache = false;
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<Worker>> pool;
   mutable Stats stats;
@@ -263,11 +273,12 @@ Result<std::unique_ptr<SecretScanner>> SecretScanner::create(std::span<const Sec
                                                              ScannerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  auto compiled = detail::compile_rules(rules);
+  auto compiled = detail::compile_rules(rules, options.cache_dir);
   if (!compiled) return tl::unexpected(compiled.error());
   impl->rules = std::move(compiled->rules);
   impl->db = compiled->db;
   impl->prototype = compiled->scratch;
+  impl->db_from_cache = compiled->cache == detail::CacheUse::Hit;
   for (const auto& r : rules) impl->rule_ids.push_back(r.id);
   return std::unique_ptr<SecretScanner>(new SecretScanner(std::move(impl)));
 }
@@ -347,11 +358,14 @@ ScanStats SecretScanner::stats() const {
   out.dropped_placeholder = s.dropped_placeholder;
   out.dropped_inline = s.dropped_inline;
   out.dropped_validation = s.dropped_validation;
+  out.db_from_cache = impl_->db_from_cache;
   return out;
 }
 
 Result<formats::Parsed> fuzz_secret_scan(std::string_view path, std::string_view bytes) {
-  static const auto scanner = SecretScanner::create(all_secret_rules(), ScannerOptions{.scan_binary = true});
+  // No database cache: a fuzzer should not write into the user's home.
+  static const auto scanner =
+      SecretScanner::create(all_secret_rules(), ScannerOptions{.scan_binary = true, .cache_dir = {}});
   if (!scanner) return fail(scanner.error().message);
   std::vector<model::SecretFinding> findings;
   (*scanner)->scan_bytes(path, bytes, findings);

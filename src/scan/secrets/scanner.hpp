@@ -16,10 +16,16 @@
 
 namespace vigil::secrets {
 
+// $XDG_CACHE_HOME/vigil when XDG_CACHE_HOME is an absolute path, else $HOME/.cache/vigil; empty without a HOME.
+std::string default_cache_dir();
+
 struct ScannerOptions {
   bool scan_binary = false;              // by default a file with a NUL byte in its first 8 KiB is skipped
   uint64_t max_file_bytes = 1ULL << 30;  // larger files are skipped with a warning
   bool builtin_path_allowlist = true;    // skip test-fixture and third-party paths (allowlist.hpp classify_path)
+  // Where the compiled Hyperscan database is cached between runs (saves ~0.37 s per process with the built-in
+  // rules); empty: compile every time. An unusable cache never fails a scan.
+  std::string cache_dir = default_cache_dir();
 };
 
 // What a scanner dropped or skipped, summed over every file it saw (for --debug output and tests).
@@ -33,6 +39,7 @@ struct ScanStats {
   uint64_t files_skipped_path = 0;   // test-fixture and third-party paths (builtin_path_allowlist)
   uint64_t dropped_inline = 0;       // `vigil:allow` comments
   uint64_t dropped_validation = 0;   // pattern matched, entropy or checksum did not
+  bool db_from_cache = false;        // the Hyperscan database was loaded from ScannerOptions::cache_dir
 };
 
 class SecretScanner final : public scan::FileScanner {

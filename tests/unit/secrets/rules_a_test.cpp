@@ -366,11 +366,7 @@ TEST(RulesA, EngineReportsPositivesAndNotNegatives) {
 }
 
 // The same with every group loaded: a broader rule of another group must not take over one of these findings.
-// DISABLED, a known open defect (issue 4 note): resolve_overlaps now drops generic candidates that overlap a
-// specific one, yet with all groups loaded 37 of these positives still come out as generic-* or
-// http-bearer-token findings: the specific candidate never reaches resolve_overlaps (lost earlier in
-// find_candidates/passes when every rule is compiled together; not yet understood). Enable once fixed.
-TEST(RulesA, DISABLED_EngineWithAllRulesKeepsTheseRuleIds) {
+TEST(RulesA, EngineWithAllRulesKeepsTheseRuleIds) {
   expect_engine_agrees(all_secret_rules());
 }
 

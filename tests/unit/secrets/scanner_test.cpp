@@ -6,10 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "model/severity.hpp"
 #include "scan/secrets/allowlist.hpp"
+#include "scan/secrets/groups.hpp"
 #include "scan/secrets/matcher.hpp"
 #include "scan/secrets/validate.hpp"
 #include "test_support.hpp"
@@ -392,6 +396,137 @@ TEST(SecretScanner, BuiltInRulesCompile) {
   EXPECT_TRUE(std::any_of(findings.begin(), findings.end(),
                           [](const SecretFinding& f) { return f.line == 9 && f.column == 14; }));
   expect_no_leak(findings, kGhp1);
+}
+
+// Issue 4 defect: with every rule loaded, 37 specific findings came out as generic-* ones. Both candidates reached
+// resolve_overlaps, but no rule was marked generic, so drop_generic_overlaps did nothing and the ranking preferred
+// the generic rule for having a check (its value filter). A generic-marked rule must yield to a specific one.
+constexpr std::string_view kMwsKeywords[] = {"amzn.mws."};
+constexpr std::string_view kTokenKeywords[] = {"token"};
+constexpr std::string_view kMwsLine = R"(mws_auth_token: "amzn.mws.3f573b1b-0a81-4519-ada3-12e0af5cfcf5")";
+
+TEST(SecretScanner, GenericRuleYieldsToSpecificRuleOnTheSameSecret) {
+  SecretRule rules[] = {
+      {"aws-mws-key", "d", Severity::High, R"(\b(amzn\.mws\.[0-9a-f-]{36})\b)", 1, kMwsKeywords, {}},
+      {"generic-token",
+       "d",
+       Severity::Medium,
+       R"((?i)token\W{0,3}([^"'\s]{16,})["'])",
+       1,
+       kTokenKeywords,
+       {0, +[](std::string_view) { return true; }}},
+  };
+  const auto rule_of = [&] {
+    auto s = SecretScanner::create(rules, {.cache_dir = {}});
+    EXPECT_TRUE(s);
+    const auto findings = scan(**s, "app.yml", kMwsLine);
+    return findings.size() == 1 ? findings[0].rule : "count " + std::to_string(findings.size());
+  };
+  EXPECT_EQ(rule_of(), "generic-token");  // unmarked, a rule with a check outranks one without
+  rules[1].generic = true;
+  EXPECT_EQ(rule_of(), "aws-mws-key");
+}
+
+// The table marks exactly the generic group's rules, so the built-in set names the secret above after its service.
+TEST(SecretScanner, BuiltInTableMarksTheGenericGroup) {
+  std::set<std::string_view> generic_ids;
+  for (const auto& rule : generic_rules()) generic_ids.insert(rule.id);
+  for (const auto& rule : all_secret_rules()) {
+    EXPECT_EQ(rule.generic, generic_ids.contains(rule.id)) << rule.id;
+  }
+  auto scanner = SecretScanner::create(all_secret_rules(), {.cache_dir = {}});
+  ASSERT_TRUE(scanner);
+  EXPECT_EQ(where(scan(**scanner, "app.yml", kMwsLine)), std::vector<std::string>{"aws-mws-key@1:18"});
+}
+
+// The compiled-database cache: a fresh directory per test.
+class DbCache : public ::testing::Test {
+ protected:
+  ScannerOptions options() const { return {.cache_dir = cache_dir()}; }
+  std::string cache_dir() const { return (dir_.path() / "cache" / "vigil").string(); }
+  std::string cache_file(std::span<const SecretRule> rules) const {
+    return cache_dir() + "/" + detail::cache_file_name(rules);
+  }
+  detail::CacheUse compile(std::span<const SecretRule> rules) const {
+    auto compiled = detail::compile_rules(rules, cache_dir());
+    EXPECT_TRUE(compiled);
+    if (!compiled) return detail::CacheUse::Off;
+    hs_free_scratch(compiled->scratch);
+    hs_free_database(compiled->db);
+    return compiled->cache;
+  }
+  // Every finding's rule, place, redacted value and fingerprint over the engine's test files.
+  static std::vector<std::string> findings(const SecretScanner& s) {
+    std::vector<std::string> out;
+    for (const auto* file : {"app.env", "config.py", "release.yml"}) {
+      for (const auto& f : scan(s, file, test::read_data(std::string("secrets/engine/") + file))) {
+        out.push_back(f.path + ":" + where({f})[0] + " " + f.redacted + " " + f.fingerprint);
+      }
+    }
+    return out;
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(DbCache, HitGivesIdenticalFindings) {
+  auto first = SecretScanner::create(all_secret_rules(), options());
+  ASSERT_TRUE(first);
+  EXPECT_FALSE((*first)->stats().db_from_cache);
+  ASSERT_TRUE(std::filesystem::is_regular_file(cache_file(all_secret_rules())));
+  auto second = SecretScanner::create(all_secret_rules(), options());
+  ASSERT_TRUE(second);
+  EXPECT_TRUE((*second)->stats().db_from_cache);
+  const auto expected = findings(**first);
+  EXPECT_GE(expected.size(), 5U);
+  EXPECT_EQ(findings(**second), expected);
+}
+
+TEST_F(DbCache, KeyedByRuleIdsAndPatterns) {
+  SecretRule changed[std::size(kRules)];
+  std::copy(std::begin(kRules), std::end(kRules), changed);
+  EXPECT_EQ(detail::cache_file_name(kRules), detail::cache_file_name(changed));
+  changed[1].pattern = R"(\b((?:AKIA|ASIA)[A-Z2-7]{16,17})\b)";
+  EXPECT_NE(detail::cache_file_name(kRules), detail::cache_file_name(changed));
+  changed[1] = kRules[1];
+  changed[1].id = "aws-key";
+  EXPECT_NE(detail::cache_file_name(kRules), detail::cache_file_name(changed));
+  EXPECT_EQ(compile(kRules), detail::CacheUse::Written);
+  EXPECT_EQ(compile(changed), detail::CacheUse::Written);
+  EXPECT_EQ(compile(kRules), detail::CacheUse::Hit);
+}
+
+TEST_F(DbCache, DamagedOrForeignFilesAreIgnoredAndRewritten) {
+  const std::string path = cache_file(kRules);
+  const auto expected = findings(*make(options()));
+  const std::string good = test::read_data(path);  // read_data takes absolute paths too
+  const auto rewrite = [&](const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  };
+  std::string flipped = good;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x20);
+  SecretRule other[] = {kRules[0]};
+  ASSERT_EQ(compile(other), detail::CacheUse::Written);
+  const std::string foreign = test::read_data(cache_file(other));  // valid, but for another rule set
+  for (const auto& bad : {flipped, good.substr(0, good.size() - 1), good.substr(0, 40), std::string(), foreign}) {
+    rewrite(bad);
+    EXPECT_EQ(compile(kRules), detail::CacheUse::Written) << bad.size();
+    EXPECT_EQ(test::read_data(path), good);
+    rewrite(bad);
+    auto s = make(options());
+    EXPECT_EQ(findings(*s), expected);
+    EXPECT_EQ(compile(kRules), detail::CacheUse::Hit);
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::others_write, std::filesystem::perm_options::add);
+  EXPECT_EQ(compile(kRules), detail::CacheUse::Written);  // writable by others: not trusted
+}
+
+TEST_F(DbCache, UnwritableDirectoryStillScans) {
+  dir_.write("cache", "a regular file where the cache directory should be");
+  EXPECT_EQ(compile(kRules), detail::CacheUse::Unwritable);
+  auto s = make(options());
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(s->stats().db_from_cache);
+  EXPECT_EQ(findings(*s), findings(*make({.cache_dir = {}})));
 }
 
 TEST(Validate, EntropyAndCharsets) {
