@@ -88,7 +88,8 @@ void define_target(CLI::App& scan, int& exit_code, const Target& target) {
   add_finding_options(*sub, options->findings, target.scanners);
   if (std::string_view(target.kind) == "repo") {
     sub->add_option("--threads", options->threads, "blob readers (default: one per core, at most 8)");
-    sub->add_option("--max-blob-size", options->max_blob_bytes, "skip blobs larger than this many bytes")
+    sub->add_option("--max-blob-size", options->max_blob_bytes, "skip larger blobs (bytes; suffixes K, M, G)")
+        ->transform(CLI::AsSizeValue(false))
         ->capture_default_str();
   }
   sub->callback([options, &exit_code] { exit_code = run_inventory_command(*options); });

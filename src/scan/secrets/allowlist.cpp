@@ -11,7 +11,7 @@ namespace vigil::secrets {
 namespace {
 
 // Credentials that vendors publish in their documentation; exact values (case-sensitive).
-constexpr std::array<std::string_view, 8> kDocumentedExamples = {
+constexpr std::array<std::string_view, 13> kDocumentedExamples = {
     "AKIAIOSFODNN7EXAMPLE",                      // AWS access key id (IAM docs)
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  // AWS secret access key (IAM docs)
     "AKIAI44QH8DHBEXAMPLE",                      // AWS access key id (S3 docs)
@@ -20,6 +20,13 @@ constexpr std::array<std::string_view, 8> kDocumentedExamples = {
     "pk_test_TYooMQauvdEDq54NiTphI7jx",          // Stripe API reference publishable key
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",          // Stripe docs test key
     "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",   // Google Maps docs API key
+    "gho_16C7e42F292c6912E7710c838347Ae178B4a",  // GitHub docs OAuth token
+    // jwt.io's default token (HS256, "John Doe"): in countless READMEs and tests
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "2YotnFZFEjr1zCsicMWpAA",        // RFC 6749 example access token
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",  // RFC 6749 example client credentials (Basic s6BhdRkqt3:gX1fBat3bV)
+    "tGzv3JOkF0XG5Qx2TlKWIA",        // RFC 6749 example refresh token
 };
 
 // Case-insensitive substrings that mark a value as a placeholder or template, not a credential. A random

@@ -567,6 +567,8 @@ TEST(Allowlist, Values) {
   EXPECT_EQ(check_value("AKIAIOSFODNN7EXAMPLE"), ValueVerdict::ExampleValue);
   EXPECT_EQ(check_value("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), ValueVerdict::ExampleValue);
   EXPECT_EQ(check_value("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), ValueVerdict::ExampleValue);
+  EXPECT_EQ(check_value("gho_16C7e42F292c6912E7710c838347Ae178B4a"), ValueVerdict::ExampleValue);  // GitHub docs
+  EXPECT_EQ(check_value("2YotnFZFEjr1zCsicMWpAA"), ValueVerdict::ExampleValue);                    // RFC 6749
   for (const auto v : {"xxxxxxxxxxxxxxxx", "<your-token>", "${API_KEY}", "{{ .Values.token }}", "changeme123",
                        "your_api_key_here", "%s", "REDACTED", "dummy-secret-value", "password", "$DB_PASS"}) {
     EXPECT_EQ(check_value(v), ValueVerdict::Placeholder) << v;
