@@ -155,7 +155,12 @@ void add_finding_options(CLI::App& command, FindingOptions& options, const std::
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::IsMember(allowed));
-  add_db_option(command, options.db);
+  const auto offers = [&](std::string_view scanner) {
+    return std::find(choices.begin(), choices.end(), scanner) != choices.end();
+  };
+  if (offers("vuln")) {
+    add_db_option(command, options.db);
+  }
   command
       .add_option("--severity", options.severities,
                   "report only these severities (comma list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL)")
@@ -165,11 +170,13 @@ void add_finding_options(CLI::App& command, FindingOptions& options, const std::
       .add_option("--fail-on", options.fail_on,
                   "exit 1 when an unsuppressed finding is at least this severe (UNKNOWN: any finding)")
       ->transform(CLI::IsMember(kSeverityChoices, CLI::ignore_case));
-  command.add_flag("--ignore-unfixed", options.ignore_unfixed, "drop vulnerabilities that have no fixed version");
   command.add_option("--ignore-file", options.ignore_file,
                      "ignore file (default: .vigilignore.yaml in the target directory or here, when present)");
-  command.add_option("--vex", options.vex, "OpenVEX or CycloneDX VEX document (repeatable)");
-  if (std::find(choices.begin(), choices.end(), "secret") != choices.end()) {
+  if (offers("vuln")) {
+    command.add_flag("--ignore-unfixed", options.ignore_unfixed, "drop vulnerabilities that have no fixed version");
+    command.add_option("--vex", options.vex, "OpenVEX or CycloneDX VEX document (repeatable)");
+  }
+  if (offers("secret")) {
     command.add_option("--baseline", options.baseline,
                        "a previous JSON report: the secrets it lists are accepted (reported as suppressed)");
     command.add_flag("--scan-binary", options.scan_binary, "look for secrets in binary files too (NUL bytes)");

@@ -67,6 +67,12 @@ class ScanRepoTest(unittest.TestCase):
         self.assertIn("not in HEAD", proc.stdout)
         self.assertNotIn(DELETED_KEY, proc.stdout)
 
+    def test_vulnerability_options_are_not_offered(self):
+        for option in ("--db", "--vex", "--ignore-unfixed"):
+            proc = run("scan", "repo", self.repo, option, "x", check=False)
+            self.assertEqual(proc.returncode, 2, option)
+        self.assertNotIn("--vex", run("scan", "repo", "--help").stdout)
+
     def test_not_a_repository_is_an_error(self):
         proc = run("scan", "repo", self.tmp.name, check=False)
         self.assertEqual(proc.returncode, 2)
