@@ -147,7 +147,7 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
     }
   }
   std::vector<AffectedRow> rows;
-  std::map<std::string, size_t> git_only;  // advisory id -> packages it could not be evaluated for
+  std::unordered_set<int64_t> git_only;  // advisories with entries that have only GIT ranges
   // Many versions of one package (and sibling binary packages of one source) hit the same advisories.
   std::unordered_map<int64_t, CachedAdvisory> advisory_cache;
   std::unordered_set<int64_t> seen;
@@ -164,7 +164,7 @@ Result<MatchResult> match_inventory(Reader& reader, const model::Inventory& inve
       for (const auto& row : rows) {
         auto verdict = evaluate(decode_affected(row.ranges), key.version, key.compare, EventOrder::Sorted);
         if (verdict.git_only) {
-          ++git_only[fmt::format("#{}", row.advisory)];
+          git_only.insert(row.advisory);
         } else if (verdict.affected && seen.insert(row.advisory).second) {
           hits.push_back({row.advisory, key.ecosystem, key.compare, std::move(verdict.fixed_versions)});
         }

@@ -235,8 +235,8 @@ INSTANTIATE_TEST_SUITE_P(Shared, RealArchive,
                          testing::Values(std::make_pair("crates.io", versions::compare_semver),
                                          std::make_pair("PyPI", versions::compare_pep440),
                                          std::make_pair("Go", versions::compare_go)),
-                         [](const auto& info) {
-                           std::string n = info.param.first;
+                         [](const auto& test_param) {
+                           std::string n = test_param.param.first;
                            std::replace(n.begin(), n.end(), '.', '_');
                            return n;
                          });
