@@ -10,7 +10,7 @@ build_packages=(
   libhyperscan-dev libpcre2-dev libgit2-dev
 )
 test_packages=(
-  libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging
+  libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging git
   clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-tidy-19
 )
 
