@@ -25,6 +25,9 @@ seed_dir() {
     cyclonedx_in|spdx_in|purl_list) echo sbom_in ;;
     vigil_ignore|openvex|cyclonedx_vex|secret_baseline) echo policy ;;
     secret_scan) echo secrets/engine ;;
+    oci_manifest|oci_image_config|docker_archive_manifest|image_reference) echo oci ;;
+    www_authenticate|registry_token|registry_credential) echo oci-auth ;;
+    image_layer) echo image/layers ;;
     *) echo "" ;;
   esac
 }

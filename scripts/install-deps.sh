@@ -12,6 +12,9 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging git
   clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-tidy-19
+  # container images: real registry, clients and image builder (shared/PEERS.md); htpasswd, openssl and
+  # python3-cryptography for the registry's Basic and token auth in tests
+  docker-registry skopeo umoci apache2-utils busybox-static openssl python3-cryptography
 )
 
 packages=("${build_packages[@]}")

@@ -219,6 +219,13 @@ Result<void> run_finding_scanners(const FindingOptions& options, const std::stri
     }
     report.secrets_scanned = true;
   }
+  if (options.enabled("config")) {
+    std::erase_if(report.inventory.misconfigurations,
+                  [&](const model::Misconfiguration& m) { return !severity_wanted(options, m.severity); });
+    report.misconfigurations_scanned = true;
+  } else {
+    report.inventory.misconfigurations.clear();
+  }
   return {};
 }
 
@@ -231,7 +238,9 @@ int gate_exit_code(const FindingOptions& options, const report::Report& report) 
                                 [&](const auto& v) { return !v.suppressed && v.severity.rating >= threshold; });
   const bool secret = std::any_of(report.inventory.secrets.begin(), report.inventory.secrets.end(),
                                   [&](const auto& f) { return !f.suppressed && f.severity >= threshold; });
-  return vuln || secret ? kExitFindings : kExitOk;
+  const bool config = std::any_of(report.inventory.misconfigurations.begin(), report.inventory.misconfigurations.end(),
+                                  [&](const auto& m) { return !m.suppressed && m.severity >= threshold; });
+  return vuln || secret || config ? kExitFindings : kExitOk;
 }
 
 }  // namespace vigil::cli

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/image_inventory.hpp"
 #include "cli/input_file.hpp"
 #include "cli/output_file.hpp"
 #include "core/clock.hpp"
@@ -182,14 +183,17 @@ int run_inventory_command(const InventoryCommandOptions& options) {
     fmt::print(stderr, "error: secret rules: {}\n", scanner.error().message);
     return kExitError;
   }
-  auto inventory = build(options, kind, scanner->get());
+  std::optional<model::ImageSummary> image;
+  auto inventory =
+      kind == "image" ? image_inventory(options, scanner->get(), image) : build(options, kind, scanner->get());
   if (!inventory) {
     fmt::print(stderr, "error: {}\n", inventory.error().message);
     return kExitError;
   }
   report::Report report{options.target, kind, kVersion, utc_now_rfc3339(), std::move(*inventory)};
+  report.image = std::move(image);
   if (options.with_findings) {
-    const bool document = kind == "sbom" || kind == "purl";
+    const bool document = kind == "sbom" || kind == "purl" || kind == "image";
     const std::string target_dir = document ? std::string() : policy_dir_of(options.target);
     if (auto scanned = run_finding_scanners(options.findings, target_dir, report); !scanned) {
       fmt::print(stderr, "error: {}\n", scanned.error().message);

@@ -10,9 +10,19 @@
 
 namespace vigil::cli {
 
+// `scan image` / `sbom image` only.
+struct ImageCommandOptions {
+  std::string platform = "linux/amd64";
+  bool insecure_registry = false;
+  std::string creds;      // USER:PASSWORD
+  std::string cache_dir;  // empty: the default cache
+  bool no_cache = false;
+};
+
 struct InventoryCommandOptions {
   std::string target;
-  std::string kind;  // "fs", "rootfs", "sbom", "purl" or "repo"; "auto": rootfs when the target has etc/os-release
+  std::string
+      kind;  // "fs", "rootfs", "image", "sbom", "purl" or "repo"; "auto": rootfs when the target has etc/os-release
   std::string format = "table";
   std::string output;  // empty: stdout
   unsigned threads = 0;
@@ -22,6 +32,7 @@ struct InventoryCommandOptions {
   std::vector<std::string> skip_dirs;
   bool with_findings = false;  // `scan` runs the finding scanners (--scanners); `sbom` never does
   FindingOptions findings;
+  ImageCommandOptions image;
 };
 
 // Adds --format, --output and --quiet to a subcommand; walk_options adds --threads, --cross-fs, --skip-dir.

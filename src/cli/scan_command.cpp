@@ -1,9 +1,10 @@
-// `vigil scan fs|rootfs|sbom|purl TARGET`: inventory a target and match it against the vulnerability DB.
+// `vigil scan fs|rootfs|image|sbom|purl|repo TARGET`: inventory a target and match it against the vulnerability DB.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/image_inventory.hpp"
 #include "cli/inventory_command.hpp"
 
 namespace vigil::cli {
@@ -47,6 +48,20 @@ const Target kTargets[] = {
      "  vigil scan rootfs ./unpacked-image -f json -o report.json --severity HIGH,CRITICAL\n",
      true,
      {"vuln", "secret"}},
+    {"image",
+     "REF",
+     "image: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or [HOST[:PORT]/]REPO[:TAG|@DIGEST]",
+     "scan a container image layer by layer, without Docker: packages, vulnerabilities and secrets with the layer "
+     "that brought each, and checks of the image config",
+     "Examples:\n"
+     "  vigil scan image docker-archive:app.tar        what `docker save` or `skopeo copy` wrote\n"
+     "  vigil scan image oci:./layout:1.0               an OCI image layout directory\n"
+     "  vigil scan image registry.example.com/team/app:1.4 --fail-on critical\n"
+     "  vigil scan image 127.0.0.1:5000/app:dev --insecure-registry --creds ci:$TOKEN\n"
+     "  vigil scan image alpine:3.19 --platform linux/arm64 -f json -o report.json\n"
+     "Layers are cached by content (--cache-dir), so images on a common base rescan quickly.\n",
+     false,
+     {"vuln", "secret", "config"}},
     {"sbom",
      "FILE",
      "CycloneDX or SPDX JSON document ('-' reads stdin)",
@@ -86,6 +101,9 @@ void define_target(CLI::App& scan, int& exit_code, const Target& target) {
   sub->add_option(target.argument, options->target, target.argument_help)->required();
   add_inventory_options(*sub, *options, target.walks);
   add_finding_options(*sub, options->findings, target.scanners);
+  if (std::string_view(target.kind) == "image") {
+    add_image_options(*sub, *options);
+  }
   if (std::string_view(target.kind) == "repo") {
     sub->add_option("--threads", options->threads, "blob readers (default: one per core, at most 8)");
     sub->add_option("--max-blob-size", options->max_blob_bytes, "skip larger blobs (bytes; suffixes K, M, G)")

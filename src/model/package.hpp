@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "model/image.hpp"
+#include "model/misconfiguration.hpp"
 #include "model/secret.hpp"
 
 namespace vigil::model {
@@ -44,6 +46,7 @@ struct Package {
   std::string arch;
   std::string license;  // free text or SPDX expression, when the file says
   std::string purl;     // filled by assign_purls() once the OS is known
+  LayerPtr layer;       // images: the layer that introduced the package
 };
 
 struct OsInfo {
@@ -57,7 +60,8 @@ struct Inventory {
   std::optional<OsInfo> os;
   std::vector<Package> packages;
   std::vector<Diagnostic> warnings;
-  std::vector<SecretFinding> secrets;  // when a secret scanner ran over the files (scan/file_scanner.hpp)
+  std::vector<SecretFinding> secrets;               // when a secret scanner ran over the files (scan/file_scanner.hpp)
+  std::vector<Misconfiguration> misconfigurations;  // from config checks (image config now)
 };
 
 std::string_view ecosystem_name(Ecosystem e);  // OSV spelling: "Debian", "crates.io", "PyPI"...

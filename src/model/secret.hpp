@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "model/image.hpp"
 #include "model/severity.hpp"
 #include "model/suppression.hpp"
 
@@ -23,6 +24,10 @@ struct SecretFinding {
   std::string author_date;  // RFC 3339
   std::optional<bool> present_at_head;
   std::optional<Suppression> suppressed;  // set: reported as suppressed, not counted by gates
+  // Images: the layer that added the file, and the first later layer that deleted or replaced it (-1: none;
+  // the secret is still in the image either way, inside the lower layer's blob).
+  LayerPtr layer;
+  int deleted_in_layer = -1;
 };
 
 }  // namespace vigil::model

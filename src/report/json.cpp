@@ -18,6 +18,13 @@ nlohmann::ordered_json suppression_json(const model::Suppression& s) {
   return {{"kind", s.kind}, {"file", s.file}, {"reason", s.reason}};
 }
 
+// The layer a finding came from (images only): digest as in the manifest, diff_id as in the config.
+nlohmann::ordered_json layer_json(const model::LayerRef& layer) {
+  nlohmann::ordered_json obj{{"index", layer.index}, {"digest", layer.digest}, {"diff_id", layer.diff_id}};
+  put_if(obj, "created_by", layer.created_by);
+  return obj;
+}
+
 nlohmann::ordered_json package_json(const model::Package& pkg) {
   nlohmann::ordered_json obj;
   obj["name"] = pkg.name;
@@ -31,6 +38,9 @@ nlohmann::ordered_json package_json(const model::Package& pkg) {
   put_if(obj, "source_version", pkg.source_version);
   put_if(obj, "arch", pkg.arch);
   put_if(obj, "license", pkg.license);
+  if (pkg.layer) {
+    obj["layer"] = layer_json(*pkg.layer);
+  }
   return obj;
 }
 
@@ -44,6 +54,9 @@ nlohmann::ordered_json vulnerability_json(const model::Vulnerability& v) {
                     {"version", v.package.version},
                     {"ecosystem", model::ecosystem_name(v.package.ecosystem)},
                     {"purl", v.package.purl}};
+  if (v.package.layer) {
+    obj["package"]["layer"] = layer_json(*v.package.layer);
+  }
   obj["osv_ecosystem"] = v.osv_ecosystem;
   nlohmann::ordered_json severity{{"rating", model::severity_name(v.severity.rating)}};
   if (vuln::has_score(v.severity)) {
@@ -77,9 +90,51 @@ nlohmann::ordered_json secret_json(const model::SecretFinding& s) {
   if (s.present_at_head) {
     obj["present_at_head"] = *s.present_at_head;
   }
+  if (s.layer) {
+    obj["layer"] = layer_json(*s.layer);
+  }
+  if (s.deleted_in_layer >= 0) {
+    obj["deleted_in_layer"] = s.deleted_in_layer;
+  }
   if (s.suppressed) {
     obj["suppressed"] = suppression_json(*s.suppressed);
   }
+  return obj;
+}
+
+nlohmann::ordered_json misconfiguration_json(const model::Misconfiguration& m) {
+  nlohmann::ordered_json obj;
+  obj["check"] = m.check;
+  obj["severity"] = model::severity_name(m.severity);
+  obj["title"] = m.title;
+  obj["message"] = m.message;
+  obj["remediation"] = m.remediation;
+  obj["path"] = m.path;
+  obj["line"] = m.line;
+  if (m.layer) {
+    obj["layer"] = layer_json(*m.layer);
+  }
+  if (m.suppressed) {
+    obj["suppressed"] = suppression_json(*m.suppressed);
+  }
+  return obj;
+}
+
+nlohmann::ordered_json image_json(const model::ImageSummary& image) {
+  nlohmann::ordered_json obj;
+  obj["reference"] = image.reference;
+  obj["manifest_digest"] = image.manifest_digest;
+  put_if(obj, "index_digest", image.index_digest);
+  obj["config_digest"] = image.config_digest;
+  obj["platform"] = image.platform;
+  obj["user"] = image.user;
+  auto layers = nlohmann::ordered_json::array();
+  for (const auto& layer : image.layers) {
+    auto l = layer_json(*layer);
+    l["size"] = layer->size;
+    layers.push_back(std::move(l));
+  }
+  obj["layers"] = std::move(layers);
   return obj;
 }
 
@@ -120,6 +175,9 @@ void write_json(const Report& report, std::ostream& out) {
   write_member(out, "tool", {{"name", "vigil"}, {"version", report.tool_version}});
   write_member(out, "created", report.created);
   write_member(out, "target", {{"name", report.target}, {"kind", report.target_kind}});
+  if (report.image) {
+    write_member(out, "image", image_json(*report.image));
+  }
   if (const auto& os = report.inventory.os) {
     write_member(out, "os",
                  {{"family", os->family}, {"version", os->version}, {"name", os->name}, {"location", os->location}});
@@ -135,6 +193,9 @@ void write_json(const Report& report, std::ostream& out) {
   }
   if (report.secrets_scanned) {
     write_array_member(out, "secrets", report.inventory.secrets, secret_json, false);
+  }
+  if (report.misconfigurations_scanned) {
+    write_array_member(out, "misconfigurations", report.inventory.misconfigurations, misconfiguration_json, false);
   }
   write_array_member(
       out, "warnings", report.inventory.warnings,

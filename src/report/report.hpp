@@ -1,6 +1,7 @@
 // What a report writer receives, and the table of output formats (report/writers.cpp).
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -18,8 +19,10 @@ struct Report {
   std::string tool_version;
   std::string created;  // RFC 3339 UTC timestamp
   model::Inventory inventory;
-  bool vulnerabilities_scanned = false;  // the vuln scanner ran: writers show an empty list, not "not scanned"
-  bool secrets_scanned = false;          // the secret scanner ran (findings are in inventory.secrets)
+  bool vulnerabilities_scanned = false;      // the vuln scanner ran: writers show an empty list, not "not scanned"
+  bool secrets_scanned = false;              // the secret scanner ran (findings are in inventory.secrets)
+  bool misconfigurations_scanned = false;    // config checks ran (findings are in inventory.misconfigurations)
+  std::optional<model::ImageSummary> image;  // `scan image` / `sbom image`: what was scanned
   std::vector<model::Vulnerability> vulnerabilities;  // sorted; suppressed ones included, marked
   std::string vuln_db;                                // the DB file matched against, for the report header
 };

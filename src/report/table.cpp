@@ -37,13 +37,18 @@ std::string pad(const std::string& s, size_t w) {
   return n >= w ? s : s + std::string(w - n, ' ');
 }
 
+// Images: the location column also says which layer brought the package.
+std::string location_cell(const model::Package& pkg) {
+  return pkg.layer ? fmt::format("{} (layer {})", cell(pkg.location), pkg.layer->index) : cell(pkg.location);
+}
+
 void write_packages(const model::Inventory& inv, std::ostream& out) {
   const std::array<std::string_view, 5> headers{"ECOSYSTEM", "NAME", "VERSION", "SCOPE", "LOCATION"};
   std::vector<std::array<std::string, 5>> rows;
   rows.reserve(inv.packages.size());
   for (const auto& pkg : inv.packages) {
     rows.push_back({std::string(model::ecosystem_name(pkg.ecosystem)), cell(pkg.name), cell(pkg.version),
-                    std::string(model::scope_name(pkg.scope)), cell(pkg.location)});
+                    std::string(model::scope_name(pkg.scope)), location_cell(pkg)});
   }
   std::array<size_t, 5> widths{};
   for (size_t c = 0; c < widths.size(); ++c) {
@@ -212,6 +217,12 @@ SecretRow secret_row(const model::SecretFinding& s) {
       row.extra += ", not in HEAD";
     }
   }
+  if (s.layer) {  // images: where it is, and whether a later layer hid it (it is still in the image)
+    row.extra = fmt::format("layer {}", s.layer->index);
+    if (s.deleted_in_layer >= 0) {
+      row.extra += fmt::format(", deleted in layer {}", s.deleted_in_layer);
+    }
+  }
   if (s.suppressed) {
     const auto& sup = *s.suppressed;
     row.extra += fmt::format("{}{}: {}{}", row.extra.empty() ? "" : "  ", cell(sup.kind, 10),
@@ -270,11 +281,39 @@ void write_secrets(const std::vector<model::SecretFinding>& secrets, std::ostrea
   }
 }
 
+void write_misconfigurations(const std::vector<model::Misconfiguration>& found, std::ostream& out) {
+  if (found.empty()) {
+    out << "No misconfigurations found\n";
+    return;
+  }
+  out << "Misconfigurations\n\n";
+  for (const auto& m : found) {
+    const std::string where = m.line > 0 ? fmt::format("{}:{}", cell(m.path), m.line) : cell(m.path);
+    out << fmt::format("  {}  {}  {}{}\n", model::severity_name(m.severity), cell(m.check, 40), where,
+                       m.layer ? fmt::format(" (layer {})", m.layer->index) : "");
+    out << fmt::format("      {}\n      fix: {}\n", cell(m.message, 200), cell(m.remediation, 200));
+  }
+  out << '\n';
+}
+
+void write_image(const model::ImageSummary& image, std::ostream& out) {
+  out << fmt::format("Image:  {} {} ({}, user {})\n", cell(image.manifest_digest, 80), cell(image.platform),
+                     image.layers.size() == 1 ? "1 layer" : fmt::format("{} layers", image.layers.size()),
+                     image.user.empty() ? "root" : cell(image.user));
+  for (const auto& layer : image.layers) {
+    out << fmt::format("  layer {}  {}  {}\n", layer->index, cell(layer->diff_id.substr(0, 19), 19),
+                       cell(layer->created_by, 90));
+  }
+}
+
 }  // namespace
 
 void write_table(const Report& report, std::ostream& out) {
   const auto& inv = report.inventory;
   out << fmt::format("Target: {} ({})\n", cell(report.target, 200), report.target_kind);
+  if (report.image) {
+    write_image(*report.image, out);
+  }
   if (inv.os) {
     out << fmt::format("OS:     {} {} ({})\n", cell(inv.os->family), cell(inv.os->version), cell(inv.os->name));
   }
@@ -297,6 +336,10 @@ void write_table(const Report& report, std::ostream& out) {
   if (report.secrets_scanned) {
     out << (inv.packages.empty() && !report.vulnerabilities_scanned ? "" : "\n");
     write_secrets(inv.secrets, out);
+  }
+  if (report.misconfigurations_scanned) {
+    out << '\n';
+    write_misconfigurations(inv.misconfigurations, out);
   }
 }
 

@@ -29,6 +29,10 @@ struct Analyzer {
   std::string_view version;  // bump when output changes (image layer caches key on it)
   bool (*wants)(const FileInfo& file);
   void (*analyze)(FileContent& file, AnalyzerOutput& out);
+  // Reads files beside the one it wants (read_sibling / read_beneath_root). In an image layer, which is a stream,
+  // such files are analysed at the layer's end, with their neighbours kept in memory (companion_files).
+  bool reads_other_files = false;
+  std::string_view companion_file = {};  // a file name it reads beside the wanted one ("go.sum"), if any
 };
 
 std::span<const Analyzer> all_analyzers();

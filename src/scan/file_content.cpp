@@ -85,17 +85,21 @@ tl::unexpected<Error> fail_errno(int err, std::string message) {
 }  // namespace
 
 Result<std::string_view> FileContent::bytes() {
-  if (loaded_) {
-    return std::string_view(buffer_);
-  }
   if (info_.size > kMaxWholeRead) {
     return fail(fmt::format("file is {} bytes, over the {} MiB limit for whole-file analysis", info_.size,
                             kMaxWholeRead >> 20));
   }
-  buffer_.resize(static_cast<size_t>(info_.size));
+  if (in_memory_) {
+    return memory_;
+  }
+  std::string& buffer = *buffer_;
+  if (loaded_) {
+    return std::string_view(buffer);
+  }
+  buffer.resize(static_cast<size_t>(info_.size));
   size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::pread(fd_.get(), buffer_.data() + done, buffer_.size() - done, static_cast<off_t>(done));
+  while (done < buffer.size()) {
+    const ssize_t n = ::pread(fd_.get(), buffer.data() + done, buffer.size() - done, static_cast<off_t>(done));
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -107,12 +111,22 @@ Result<std::string_view> FileContent::bytes() {
     }
     done += static_cast<size_t>(n);
   }
-  buffer_.resize(done);
+  buffer.resize(done);
   loaded_ = true;
-  return std::string_view(buffer_);
+  return std::string_view(buffer);
 }
 
 Result<size_t> FileContent::read_at(uint64_t offset, std::span<char> out) const {
+  if (in_memory_) {
+    if (info_.size > kMaxWholeRead) {
+      return fail(fmt::format("file is {} bytes, over the {} MiB limit for files read from image layers", info_.size,
+                              kMaxWholeRead >> 20));
+    }
+    if (offset >= memory_.size()) {
+      return size_t{0};
+    }
+    return static_cast<size_t>(memory_.copy(out.data(), out.size(), static_cast<size_t>(offset)));
+  }
   size_t done = 0;
   while (done < out.size()) {
     const ssize_t n = ::pread(fd_.get(), out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
@@ -130,7 +144,27 @@ Result<size_t> FileContent::read_at(uint64_t offset, std::span<char> out) const 
   return done;
 }
 
+Result<std::string> FileContent::find_neighbour(const std::string& relative_to_root, uint64_t limit) const {
+  const std::string* found = neighbours_ != nullptr ? neighbours_->find(relative_to_root) : nullptr;
+  if (found == nullptr && neighbours_ != nullptr && neighbours_->has_files_under(relative_to_root)) {
+    return fail_errno(EISDIR, fmt::format("{}: is a directory", relative_to_root));
+  }
+  if (found == nullptr) {
+    return fail_errno(ENOENT, fmt::format("{}: not found in the same layer", relative_to_root));
+  }
+  if (found->size() > limit) {
+    return fail_errno(EFBIG, fmt::format("{}: {} bytes, over the limit of {}", relative_to_root, found->size(), limit));
+  }
+  return *found;
+}
+
 Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t limit) const {
+  if (in_memory_) {
+    const size_t slash = info_.path.rfind('/');
+    const std::string dir =
+        slash == std::string_view::npos ? std::string() : std::string(info_.path.substr(0, slash + 1));
+    return find_neighbour(dir + name, limit);
+  }
   UniqueFd fd(::openat(dir_fd_, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
   struct stat st{};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
@@ -144,6 +178,9 @@ Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t 
 
 Result<std::string> FileContent::read_beneath_root(const std::string& relative_to_root, uint64_t limit) const {
   const std::string& rel = relative_to_root;
+  if (in_memory_) {
+    return find_neighbour(rel, limit);
+  }
   // Look before opening for reading: opening a device node (say dev/watchdog in a root filesystem scan) acts.
   struct stat st{};
   {

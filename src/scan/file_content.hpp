@@ -19,6 +19,17 @@ struct FileInfo {
   bool executable = false;  // any x bit set
 };
 
+// Files a FileContent that is not on disk (an image layer entry) may read beside itself: the engine keeps the
+// few files that analyzers read as neighbours (go.sum, pom.xml) in memory and looks them up here.
+class FileLookup {
+ public:
+  virtual ~FileLookup() = default;
+  // path relative to the scan root, as FileInfo::path; nullptr when absent.
+  [[nodiscard]] virtual const std::string* find(std::string_view path) const = 0;
+  // True when some kept file lies below dir (then dir is a directory, as far as the engine knows).
+  [[nodiscard]] virtual bool has_files_under(std::string_view dir) const = 0;
+};
+
 class FileContent {
  public:
   // Largest file read whole; bigger ones are only reachable through read_at().
@@ -26,7 +37,11 @@ class FileContent {
 
   // dir_fd: the directory the file is in; root_fd: the scan root info.path is relative to (neither owned).
   FileContent(FileInfo info, UniqueFd fd, int dir_fd, int root_fd, std::string& buffer)
-      : info_(info), fd_(std::move(fd)), dir_fd_(dir_fd), root_fd_(root_fd), buffer_(buffer) {}
+      : info_(info), fd_(std::move(fd)), dir_fd_(dir_fd), root_fd_(root_fd), buffer_(&buffer) {}
+  // A file already in memory (read from a layer stream). memory is empty when info.size is over kMaxWholeRead:
+  // then bytes() and read_at() fail. neighbours serves read_sibling / read_beneath_root (may be nullptr).
+  FileContent(FileInfo info, std::string_view memory, const FileLookup* neighbours)
+      : info_(info), memory_(memory), in_memory_(true), neighbours_(neighbours) {}
 
   [[nodiscard]] const FileInfo& info() const { return info_; }
   // The whole file (read once, then cached); an error names the reason, the caller adds the path.
@@ -45,10 +60,14 @@ class FileContent {
  private:
   FileInfo info_;
   UniqueFd fd_;
-  int dir_fd_;           // the directory the walker has open; not owned
-  int root_fd_;          // the scan root; not owned
-  std::string& buffer_;  // owned by the worker thread and reused across files
+  int dir_fd_ = -1;                // the directory the walker has open; not owned
+  int root_fd_ = -1;               // the scan root; not owned
+  std::string* buffer_ = nullptr;  // owned by the worker thread and reused across files
   bool loaded_ = false;
+  std::string_view memory_;  // in-memory files: the whole content
+  bool in_memory_ = false;
+  const FileLookup* neighbours_ = nullptr;
+  Result<std::string> find_neighbour(const std::string& relative_to_root, uint64_t limit) const;
 };
 
 }  // namespace vigil::scan

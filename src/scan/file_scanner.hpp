@@ -3,6 +3,8 @@
 // InventoryOptions::file_scanners by whoever built them.
 #pragma once
 
+#include <string>
+
 #include "scan/analyzer.hpp"
 #include "scan/file_content.hpp"
 
@@ -15,6 +17,8 @@ class FileScanner {
   [[nodiscard]] virtual bool wants(const FileInfo& file) const = 0;
   // Called concurrently from walker threads; findings and warnings go to out.
   virtual void scan(FileContent& file, AnalyzerOutput& out) const = 0;
+  // Names everything that changes what scan() reports (rules, options): image layer caches key on it.
+  [[nodiscard]] virtual std::string cache_key() const = 0;
 };
 
 }  // namespace vigil::scan

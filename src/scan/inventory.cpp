@@ -21,17 +21,6 @@
 namespace vigil::scan {
 namespace {
 
-// Lower is better: os-release beats the distro-specific fallbacks.
-int os_rank(const std::string& location) {
-  static constexpr std::array kPreferred{"etc/os-release", "usr/lib/os-release"};
-  for (size_t i = 0; i < kPreferred.size(); ++i) {
-    if (location == kPreferred[i]) {
-      return static_cast<int>(i);
-    }
-  }
-  return static_cast<int>(kPreferred.size());
-}
-
 struct Worker {
   AnalyzerOutput out;
   std::string buffer;  // reused for every file this worker reads
@@ -86,7 +75,7 @@ void analyze_file(Worker& worker, const InventoryOptions& options, int root_fd, 
   }
   if (worker.out.os) {
     worker.out.os->location = info.path;
-    if (previous_os && os_rank(previous_os->location) <= os_rank(worker.out.os->location)) {
+    if (previous_os && os_location_rank(previous_os->location) <= os_location_rank(worker.out.os->location)) {
       worker.out.os = std::move(previous_os);
     }
   } else {
@@ -116,7 +105,8 @@ model::Inventory merge(std::vector<Worker>& workers, std::vector<Diagnostic> wal
     for (auto& secret : worker.out.secrets) {
       inventory.secrets.push_back(std::move(secret));
     }
-    if (worker.out.os && (!inventory.os || os_rank(worker.out.os->location) < os_rank(inventory.os->location))) {
+    if (worker.out.os &&
+        (!inventory.os || os_location_rank(worker.out.os->location) < os_location_rank(inventory.os->location))) {
       inventory.os = std::move(worker.out.os);
     }
   }
@@ -161,6 +151,16 @@ class ProgressTicker {
 };
 
 }  // namespace
+
+int os_location_rank(std::string_view location) {
+  static constexpr std::array<std::string_view, 2> kPreferred{"etc/os-release", "usr/lib/os-release"};
+  for (size_t i = 0; i < kPreferred.size(); ++i) {
+    if (location == kPreferred[i]) {
+      return static_cast<int>(i);
+    }
+  }
+  return static_cast<int>(kPreferred.size());
+}
 
 WalkOptions rootfs_walk_options() {
   WalkOptions options;

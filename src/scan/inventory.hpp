@@ -25,6 +25,10 @@ struct InventoryOptions {
 // Returns an error only when the target itself cannot be read; problems inside it become warnings.
 Result<model::Inventory> build_inventory(const std::string& target, const InventoryOptions& options);
 
+// Preference among OS identification files, lower is better: etc/os-release, usr/lib/os-release, then the
+// distro-specific fallbacks.
+int os_location_rank(std::string_view location);
+
 // The default walk of a root filesystem: skips /proc, /sys and /dev (and other mounts, as every walk).
 WalkOptions rootfs_walk_options();
 

@@ -14,6 +14,10 @@ on every request: {"*": {...}, "/ecosystem/all.zip": {...}}; keys are the flag n
   drip_ms MS         send the body drip_bytes (default 1) at a time with MS milliseconds between writes
   no_etag, no_last_modified, no_goog_hash, split_goog_hash (two header lines as GCS does), content_md5,
   no_content_length (body delimited by closing the connection), redirect URL (302), status CODE (always answer it)
+  content_type TYPE  Content-Type of a 200 (default: application/zip for *.zip, else application/octet-stream)
+  headers {NAME: VALUE}  extra headers of a 200 (a JSON object; on the command line as JSON text)
+  require_authorization VALUE  answer 401 with WWW-Authenticate: Basic realm="vigil-test" unless the request's
+                     Authorization header is exactly VALUE (checked before redirect and the other faults)
 Counters are per path and count every request (GET and HEAD) since the server started.
 --tls-cert/--tls-key serve HTTPS instead (tests use a throwaway self-signed certificate to check verification).
 Validators: ETag is a quoted strong tag, the first 16 hex digits of the content's sha256; Last-Modified is the
@@ -38,6 +42,7 @@ DEFAULTS = {
     "fail_first": 0, "fail_status": 503, "retry_after": None, "truncate_first": 0, "bad_md5": False,
     "drip_ms": 0, "drip_bytes": 1, "no_etag": False, "no_last_modified": False, "no_goog_hash": False,
     "split_goog_hash": False, "content_md5": False, "no_content_length": False, "redirect": None, "status": None,
+    "content_type": None, "headers": None, "require_authorization": None,
 }
 
 
@@ -170,6 +175,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def respond(self, state, cfg, path, count, head, entry):
+        wanted = cfg["require_authorization"]
+        if wanted is not None and self.headers.get("Authorization") != wanted:
+            return self.simple(entry, 401, [("WWW-Authenticate", 'Basic realm="vigil-test"')], b"unauthorized\n")
         if cfg["redirect"]:
             return self.simple(entry, 302, [("Location", cfg["redirect"])])
         if cfg["status"]:
@@ -222,8 +230,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.server.state.log(entry)
         md5 = digests["bad_md5" if cfg["bad_md5"] else "md5"]
         self.send_response(200)
-        self.send_header("Content-Type", "application/zip" if entry["path"].endswith(".zip") else
-                         "application/octet-stream")
+        content_type = cfg["content_type"] or ("application/zip" if entry["path"].endswith(".zip") else
+                                               "application/octet-stream")
+        self.send_header("Content-Type", content_type)
+        extra = cfg["headers"] or {}
+        if isinstance(extra, str):
+            extra = json.loads(extra)
+        for name, value in extra.items():
+            self.send_header(name, str(value))
         if cfg["no_content_length"]:
             self.send_header("Connection", "close")
             self.close_connection = True

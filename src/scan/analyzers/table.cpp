@@ -106,13 +106,13 @@ constexpr std::array kAnalyzers{
     Analyzer{"python-egg", "1", [](const FileInfo& f) { return ends_with(f.name, ".egg"); },
              analyze_bytes<formats::parse_egg>},
     // Go and Rust
-    Analyzer{"go-mod", "1", [](const FileInfo& f) { return named(f, "go.mod"); }, analyze_go_module},
+    Analyzer{"go-mod", "1", [](const FileInfo& f) { return named(f, "go.mod"); }, analyze_go_module, true, "go.sum"},
     Analyzer{"cargo-lock", "1", [](const FileInfo& f) { return named(f, "Cargo.lock"); },
              analyze_bytes<formats::parse_cargo_lock>},
     Analyzer{"executable", "1", wants_executable, analyze_executable},
     // Java
     Analyzer{"java-archive", "1", java_archive, analyze_java_archive},
-    Analyzer{"pom", "2", [](const FileInfo& f) { return named(f, "pom.xml"); }, analyze_maven_pom},
+    Analyzer{"pom", "2", [](const FileInfo& f) { return named(f, "pom.xml"); }, analyze_maven_pom, true},
     Analyzer{"gradle-lock", "1", [](const FileInfo& f) { return named(f, "gradle.lockfile"); },
              analyze_bytes<formats::parse_gradle_lockfile>},
     // PHP, Ruby, .NET

@@ -39,6 +39,9 @@ constexpr size_t kOverlap = 64U << 10;
 constexpr size_t kLookBehind = 256;
 constexpr size_t kSniffBytes = 8U << 10;
 constexpr int kMaxFindingsPerFile = 1000;
+// Bump when what scan() reports for the same rules changes (allowlist, validation, redaction): image layer
+// caches key on cache_key().
+constexpr int kResultsVersion = 1;
 
 struct Stats {
   std::atomic<uint64_t> files_scanned{0}, bytes_scanned{0}, files_skipped_binary{0}, files_skipped_large{0},
@@ -128,6 +131,7 @@ struct SecretScanner::Impl {
   std::vector<CompiledRule> rules;
   std::vector<std::string_view> rule_ids;
   ScannerOptions options;
+  std::string cache_key;  // rules, options and kResultsVersion
   hs_database_t* db = nullptr;
   hs_scratch_t* prototype = nullptr;
   bool db_from_cache = false;
@@ -280,7 +284,14 @@ Result<std::unique_ptr<SecretScanner>> SecretScanner::create(std::span<const Sec
   impl->prototype = compiled->scratch;
   impl->db_from_cache = compiled->cache == detail::CacheUse::Hit;
   for (const auto& r : rules) impl->rule_ids.push_back(r.id);
+  impl->cache_key =
+      fmt::format("secrets:{}:{}:{}:{}:{}", kResultsVersion, detail::cache_file_name(rules), impl->options.scan_binary,
+                  impl->options.max_file_bytes, impl->options.builtin_path_allowlist);
   return std::unique_ptr<SecretScanner>(new SecretScanner(std::move(impl)));
+}
+
+std::string SecretScanner::cache_key() const {
+  return impl_->cache_key;
 }
 
 bool SecretScanner::wants(const scan::FileInfo& file) const {

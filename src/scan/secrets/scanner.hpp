@@ -51,6 +51,7 @@ class SecretScanner final : public scan::FileScanner {
   // scan::FileScanner: called concurrently from walker threads.
   [[nodiscard]] bool wants(const scan::FileInfo& file) const override;
   void scan(scan::FileContent& file, scan::AnalyzerOutput& out) const override;
+  [[nodiscard]] std::string cache_key() const override;
 
   // The same on bytes already in memory (git blobs, tests). path is what findings report.
   void scan_bytes(std::string_view path, std::string_view bytes, std::vector<model::SecretFinding>& out) const;
