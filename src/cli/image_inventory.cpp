@@ -83,6 +83,13 @@ Result<model::Inventory> image_inventory(const InventoryCommandOptions& options,
   auto scanned = scan::scan_image(**source, *resolved, scan_options);
   if (show_progress) fmt::print(stderr, "\r\033[K");
   if (!scanned) return fail(fmt::format("{}: {}", (*source)->name(), scanned.error().message));
+  if (!options.quiet) {
+    const auto& st = scanned->stats;
+    fmt::print(stderr, "{}: {} layer{}, {} from the layer cache, {} read ({:.1f} MiB uncompressed)\n",
+               (*source)->name(), st.layers_cached + st.layers_scanned,
+               st.layers_cached + st.layers_scanned == 1 ? "" : "s", st.layers_cached, st.layers_scanned,
+               static_cast<double>(st.bytes_uncompressed) / (1 << 20));
+  }
   summary = std::move(scanned->image);
   auto inventory = std::move(scanned->inventory);
   inventory.warnings.insert(inventory.warnings.end(), cache_warnings.begin(), cache_warnings.end());

@@ -223,6 +223,9 @@ class Registry:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        if getattr(self, "stderr", None) is not None:
+            self.stderr.close()
+            self.stderr = None
         if self.token_server is not None:
             self.token_server.shutdown()
             self.token_server.server_close()

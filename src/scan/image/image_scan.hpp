@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "image/layer_reader.hpp"
 #include "image/source.hpp"
 #include "model/image.hpp"
 #include "model/package.hpp"
@@ -24,6 +25,7 @@ struct ImageScanOptions {
   image_layers::LayerCache* cache = nullptr;            // nullptr: no cache
   const secrets::SecretScanner* env_secrets = nullptr;  // scans the config's Env; nullptr: not scanned
   unsigned threads = 0;                                 // layers read at once; 0: one per core
+  image::LayerLimits limits;                            // per layer: entries, uncompressed bytes, name length
   // Called when a layer is done (from worker threads, serialised): index, whether it came from the cache.
   std::function<void(size_t layer, size_t layers, bool cached)> progress;
 };
