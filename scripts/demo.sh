@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # README command 1: install, build (release) and run Vigil's main job on its embedded default: the bundled
-# sample project and this machine's own root filesystem, matched against the OSV records the repository ships
+# sample project, a sample container image (built here with umoci) and this machine's own root filesystem, matched against the OSV records the repository ships
 # (examples/osv; `vigil db update` fetches the full feeds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --demo
 cmake --preset release >/dev/null
 cmake --build --preset release --target vigil
 vigil=build/release/src/vigil
@@ -37,3 +37,9 @@ head -n 40 build/this-machine.txt
 echo "... (the whole report: build/this-machine.txt)"
 "$vigil" sbom / --format cyclonedx -o build/this-machine.cdx.json
 echo "wrote build/this-machine.cdx.json"
+echo
+echo "== vigil scan image oci:build/demo-image/layout:layered (a 5-layer sample image built with umoci)"
+python3 tests/support/oci_images.py build build/demo-image >/dev/null
+"$vigil" scan image oci:build/demo-image/layout:layered --db "$db" --cache-dir build/demo-cache
+echo "(run it again: every layer now comes from the layer cache)"
+"$vigil" scan image oci:build/demo-image/layout:layered --db "$db" --cache-dir build/demo-cache -q -o /dev/null

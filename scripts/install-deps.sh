@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package Vigil needs to build (and, with --test, to run its test suite).
+# Installs every Debian package Vigil needs to build (with --demo, also what the README's demo uses; with --test,
+# also what the test suite needs).
 # Debian 12; run as root. The list mirrors cmake/Dependencies.cmake.
 set -euo pipefail
 
@@ -17,7 +18,13 @@ test_packages=(
   docker-registry skopeo umoci apache2-utils busybox-static openssl python3-cryptography
 )
 
+# The demo builds its sample container image with umoci (python3 drives it).
+demo_packages=(umoci busybox-static python3)
+
 packages=("${build_packages[@]}")
+if [[ "${1:-}" == "--demo" ]]; then
+  packages+=("${demo_packages[@]}")
+fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${test_packages[@]}")
 fi

@@ -98,6 +98,11 @@ Json package_component(const model::Package& pkg, const std::string& purl, std::
   add_property(properties, "vigil:source_name", pkg.source_name);
   add_property(properties, "vigil:source_version", pkg.source_version);
   add_property(properties, "vigil:arch", pkg.arch);
+  if (pkg.layer) {  // images: the layer that introduced the package
+    add_property(properties, "vigil:layer:index", std::to_string(pkg.layer->index));
+    add_property(properties, "vigil:layer:digest", pkg.layer->digest);
+    add_property(properties, "vigil:layer:diff_id", pkg.layer->diff_id);
+  }
   component["properties"] = std::move(properties);
   return component;
 }

@@ -271,6 +271,55 @@ void add_secret_results(const std::vector<model::SecretFinding>& secrets,
   }
 }
 
+// ------------------------------------------------------------------------------------------ misconfigurations
+
+// One rule per check id (the checks' ids never look like advisory or secret rule ids), indexed from `first`.
+std::map<std::string, size_t> add_misconfiguration_rules(const std::vector<model::Misconfiguration>& found,
+                                                         Json& rule_list) {
+  std::map<std::string, const model::Misconfiguration*> first_of;
+  for (const auto& m : found) {
+    first_of.try_emplace(m.check, &m);
+  }
+  std::map<std::string, size_t> index;
+  for (const auto& [id, m] : first_of) {
+    index[id] = rule_list.size();
+    Json properties{{"tags", Json::array({"security", "misconfiguration"})}};
+    if (std::string score = vuln::security_severity({m->severity}); !score.empty()) {
+      properties["security-severity"] = std::move(score);
+    }
+    const std::string title = vuln::printable(m->title);
+    const std::string fix = vuln::printable(m->remediation);
+    rule_list.push_back(Json{
+        {"id", id},
+        {"shortDescription", {{"text", vuln::truncate(title, kMaxShortDescription)}}},
+        {"fullDescription", {{"text", title}}},
+        {"help", {{"text", title + "\n" + fix}, {"markdown", "**" + md(title) + "**\n\n" + md(fix)}}},
+        {"defaultConfiguration", {{"level", level_of(m->severity)}}},
+        {"properties", std::move(properties)},
+    });
+  }
+  return index;
+}
+
+void add_misconfiguration_results(const std::vector<model::Misconfiguration>& found,
+                                  const std::map<std::string, size_t>& rule_index, Json& results) {
+  for (const auto& m : found) {
+    Json result{{"ruleId", m.check},
+                {"ruleIndex", rule_index.at(m.check)},
+                {"level", level_of(m.severity)},
+                {"message", {{"text", vuln::printable(m.message)}}}};
+    result["locations"] = Json::array(
+        {{{"physicalLocation",
+           {{"artifactLocation", {{"uri", vuln::path_to_uri(m.path)}}}, {"region", {{"startLine", std::max(m.line, 1)}}}}}}});
+    result["partialFingerprints"] = {
+        {"vigilConfig/v1", vuln::fingerprint({"config", m.check, m.path, std::to_string(m.line)})}};
+    if (m.suppressed) {
+      result["suppressions"] = Json::array({suppression(*m.suppressed)});
+    }
+    results.push_back(std::move(result));
+  }
+}
+
 }  // namespace
 
 void write_sarif(const Report& report, std::ostream& out) {
@@ -290,6 +339,9 @@ void write_sarif(const Report& report, std::ostream& out) {
   for (const auto& [id, rule] : secret_rules) {
     rule_list.push_back(secret_rule_json(rule));
   }
+  const auto misconfiguration_rules = report.misconfigurations_scanned
+                                         ? add_misconfiguration_rules(report.inventory.misconfigurations, rule_list)
+                                         : std::map<std::string, size_t>{};
   Json driver{{"name", "vigil"}};
   if (!report.tool_version.empty()) {
     driver["version"] = report.tool_version;
@@ -303,6 +355,9 @@ void write_sarif(const Report& report, std::ostream& out) {
   }
   if (report.secrets_scanned) {
     add_secret_results(report.inventory.secrets, secret_rules, results);
+  }
+  if (report.misconfigurations_scanned) {
+    add_misconfiguration_results(report.inventory.misconfigurations, misconfiguration_rules, results);
   }
   Json run{{"tool", {{"driver", std::move(driver)}}}, {"results", std::move(results)}};
   run["columnKind"] = "utf16CodeUnits";

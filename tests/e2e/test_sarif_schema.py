@@ -19,6 +19,8 @@ import unittest
 from pathlib import Path
 
 import jsonschema
+from vigil_e2e import cyclonedx_validator, errors_text
+from vigil_e2e import sarif_validator as shared_sarif_validator
 
 DATA = Path(os.environ.get("VIGIL_TEST_DATA", Path(__file__).resolve().parent.parent / "data"))
 BINARY = os.environ.get("VIGIL_BINARY", "")
@@ -33,35 +35,10 @@ def load(path):
         return json.load(f)
 
 
-def validator_for(schema, extra_schemas=()):
-    """A validator of the draft the schema declares, resolving $refs to extra_schemas only (never the network)."""
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    try:
-        from referencing import Registry, Resource
-
-        registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in extra_schemas)
-        return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
-    except ImportError:  # jsonschema < 4.18
-        store = {s["$id"]: s for s in extra_schemas}
-        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
-        return cls(schema, resolver=resolver, format_checker=cls.FORMAT_CHECKER)
-
-
-def errors_text(validator, document):
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
-    return "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:20])
-
-
 def sarif_validator():
     schema = load(SCHEMAS / "sarif-schema-2.1.0.json")
     assert jsonschema.validators.validator_for(schema) is jsonschema.Draft7Validator
-    return validator_for(schema)
-
-
-def cyclonedx_validator():
-    return validator_for(load(SCHEMAS / "bom-1.5.schema.json"),
-                         [load(SCHEMAS / "spdx.schema.json"), load(SCHEMAS / "jsf-0.82.schema.json")])
+    return shared_sarif_validator()
 
 
 def run_sarif_scan(target, *args, kind="fs"):

@@ -14,7 +14,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 
 import oci_images  # noqa: E402
 import oci_registry  # noqa: E402
-from vigil_e2e import SHARED_OSV, run, run_json  # noqa: E402
+from vigil_e2e import (SHARED_OSV, cyclonedx_validator, errors_text, run, run_json, sarif_validator,  # noqa: E402
+                       spdx_validator)
 
 FIXTURE = None
 DB = None
@@ -218,6 +219,19 @@ class CommandLine(unittest.TestCase):
         self.assertIn("curl", names)
         self.assertIn("golang.org/x/text", names)
         self.assertNotIn("lodash", names)
+
+    def test_reports_match_the_official_schemas(self):
+        ref = f"oci:{FIXTURE}/layout:layered"
+        sarif = run_json("scan", "image", ref, "--db", DB, "--no-cache", "-f", "sarif")
+        self.assertEqual(errors_text(sarif_validator(), sarif), "")
+        rules = {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+        self.assertTrue({"image-runs-as-root", "github-pat", "aws-access-key-id"} <= rules, rules)
+        cdx = run_json("scan", "image", ref, "--db", DB, "--no-cache", "-f", "cyclonedx")
+        self.assertEqual(errors_text(cyclonedx_validator(), cdx), "")
+        curl = next(c for c in cdx["components"] if c["name"] == "curl")
+        self.assertIn({"name": "vigil:layer:index", "value": "3"}, curl["properties"])
+        spdx = run_json("sbom", "image", ref, "--no-cache", "-f", "spdx-json")
+        self.assertEqual(errors_text(spdx_validator(), spdx), "")
 
     def test_fail_on_gates_on_image_findings(self):
         proc, _ = scan(f"oci:{FIXTURE}/layout:layered", "--fail-on", "critical", check=False)

@@ -44,3 +44,49 @@ def run(*args, check=True, input=None, env=None):
 
 def run_json(*args, **kwargs):
     return json.loads(run(*args, **kwargs).stdout)
+
+
+# --- Official JSON schemas (tests/data/schemas), validated offline -------------------------------------------
+
+SCHEMAS = os.path.join(DATA, "schemas")
+
+
+def load_schema(name):
+    with open(os.path.join(SCHEMAS, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def validator_for(schema, extra_schemas=()):
+    """A validator of the draft the schema declares, resolving $refs to extra_schemas only (never the network)."""
+    import jsonschema  # python3-jsonschema; only the schema tests need it
+
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    try:
+        from referencing import Registry, Resource
+
+        registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in extra_schemas)
+        return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
+    except ImportError:  # jsonschema < 4.18
+        store = {s["$id"]: s for s in extra_schemas}
+        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+        return cls(schema, resolver=resolver, format_checker=cls.FORMAT_CHECKER)
+
+
+def errors_text(validator, document):
+    """The first 20 schema violations, one per line ("" when the document is valid)."""
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    return "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:20])
+
+
+def sarif_validator():
+    return validator_for(load_schema("sarif-schema-2.1.0.json"))
+
+
+def cyclonedx_validator():
+    return validator_for(load_schema("bom-1.5.schema.json"),
+                         [load_schema("spdx.schema.json"), load_schema("jsf-0.82.schema.json")])
+
+
+def spdx_validator():
+    return validator_for(load_schema("spdx-schema.json"))

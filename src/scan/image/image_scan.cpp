@@ -38,7 +38,10 @@ Result<LayerFindings> read_layer(image::ImageSource& source, const image::Resolv
   }
   auto blob = source.open_blob(descriptor);
   if (!blob) return fail(fmt::format("layer {} ({}): {}", i, descriptor.digest, blob.error().message));
-  auto reader = image::LayerReader::open(std::move(*blob), resolved.config.diff_ids[i], options.limits);
+  // An uncompressed layer's blob digest is its diff_id, and the source already verifies the blob: hash it once.
+  const std::string& diff_id = resolved.config.diff_ids[i];
+  auto reader = image::LayerReader::open(std::move(*blob), descriptor.digest == diff_id ? std::string() : diff_id,
+                                         options.limits);
   if (!reader) return fail(fmt::format("layer {} ({}): {}", i, descriptor.digest, reader.error().message));
   auto findings = image_layers::scan_layer(**reader, options.layers);
   if (!findings) return fail(fmt::format("layer {} ({}): {}", i, descriptor.digest, findings.error().message));
