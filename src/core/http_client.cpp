@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/http_retry.hpp"
 #include "core/strings.hpp"
 
 namespace vigil::http {
@@ -297,27 +298,6 @@ struct Outcome {
   std::chrono::milliseconds retry_after{-1};  // from the server; < 0 when it sent none
 };
 
-// Errors a later attempt may not see: network trouble, timeouts, cut-off transfers.
-bool transient(CURLcode rc) {
-  switch (rc) {
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_GOT_NOTHING:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_HTTP3:
-    case CURLE_QUIC_CONNECT_ERROR:
-    case CURLE_WEIRD_SERVER_REPLY: return true;
-    default: return false;
-  }
-}
-
 std::string truncated_message(const Transfer& t) {
   return fmt::format("truncated body: received {} of {} bytes", t.written, t.content_length.value_or(0));
 }
@@ -375,7 +355,7 @@ Outcome judge_status(CURL* h, Transfer& t, bool conditional, const Validators& p
                          t.last_modified.empty() ? previous.last_modified : t.last_modified};
     return {Verdict::kDone, {}};
   }
-  if (t.status == 408 || t.status == 429 || (t.status >= 500 && t.status < 600)) {
+  if (retryable_status(t.status)) {
     curl_off_t seconds = -1;
     Outcome out{Verdict::kRetry, status_text(t)};
     if (curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &seconds) == CURLE_OK && seconds >= 0) {

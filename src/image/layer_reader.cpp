@@ -166,7 +166,7 @@ struct LayerReader::Impl {
                            limits.max_uncompressed_bytes >> 20);
       }
       chunk.resize(static_cast<size_t>(n));
-      diff_id_hash.update(chunk);
+      if (!expected_diff_id.empty()) diff_id_hash.update(chunk);
       if (!pipe.push(std::move(chunk))) return "layer reading stopped";
     }
     std::array<char, 4096> rest{};  // bytes after the compressed stream still count for the blob digest

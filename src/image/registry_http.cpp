@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "core/http_retry.hpp"
 #include "core/strings.hpp"
 
 namespace vigil::image::registry {
@@ -55,29 +56,6 @@ std::string printable(std::string_view text, size_t max) {
     out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
   }
   return out;
-}
-
-// Errors a later attempt may not see.
-bool transient(CURLcode rc) {
-  switch (rc) {
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_GOT_NOTHING:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_WEIRD_SERVER_REPLY: return true;
-    default: return false;
-  }
-}
-
-bool retryable_status(long status) {
-  return status == 408 || status == 429 || (status >= 500 && status < 600);
 }
 
 bool is_redirect(long status) {
@@ -427,7 +405,7 @@ Result<std::unique_ptr<HttpStream>> send(const HttpSettings& settings, const Req
     }
     const std::string suffix = attempt_no > 1 ? fmt::format(" (gave up after {} attempts)", attempt_no) : "";
     if (!a->stream) {
-      if (transient(a->failure) && attempt_no < max_attempts) {
+      if (http::transient(a->failure) && attempt_no < max_attempts) {
         std::this_thread::sleep_for(backoff(settings, attempt_no++, rng));
         continue;
       }
@@ -445,7 +423,7 @@ Result<std::unique_ptr<HttpStream>> send(const HttpSettings& settings, const Req
       url = std::move(*next);
       continue;
     }
-    if (retryable_status(head.status) && attempt_no < max_attempts) {
+    if (http::retryable_status(head.status) && attempt_no < max_attempts) {
       const auto wait = retry_after(head).value_or(backoff(settings, attempt_no, rng));
       a->stream.reset();
       std::this_thread::sleep_for(wait);

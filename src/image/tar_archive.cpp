@@ -65,6 +65,15 @@ std::string archive_message(archive* a, const FileStream& stream) {
 }
 
 // A tar reader (any compression filter) over a fresh stream of the file.
+// A fresh read position on the archive file (each reader seeks on its own).
+std::unique_ptr<FileStream> file_stream(const std::shared_ptr<const UniqueFd>& fd) {
+  auto stream = std::make_unique<FileStream>();
+  stream->fd = fd;
+  struct stat st{};
+  if (::fstat(fd->get(), &st) == 0) stream->file_size = st.st_size;
+  return stream;
+}
+
 Result<ArchivePtr> open_reader(FileStream& stream) {
   ArchivePtr a(archive_read_new());
   if (!a) return fail("out of memory");
@@ -117,10 +126,7 @@ Result<std::unique_ptr<TarArchive>> TarArchive::open(const std::string& path, co
 }
 
 Result<void> TarArchive::build_index(const TarLimits& limits) {
-  auto stream = std::make_unique<FileStream>();
-  stream->fd = fd_;
-  struct stat st{};
-  if (::fstat(fd_->get(), &st) == 0) stream->file_size = st.st_size;
+  auto stream = file_stream(fd_);
   auto reader = open_reader(*stream);
   if (!reader) return fail(fmt::format("{}: {}", path_, reader.error().message));
   archive* a = reader->get();
@@ -166,10 +172,7 @@ std::vector<std::string> TarArchive::names() const {
 Result<std::unique_ptr<BlobReader>> TarArchive::open_entry(std::string_view name) const {
   const Entry* entry = find(name);
   if (entry == nullptr) return fail(fmt::format("{}: no file {} in the archive", path_, name));
-  auto stream = std::make_unique<FileStream>();
-  stream->fd = fd_;
-  struct stat st{};
-  if (::fstat(fd_->get(), &st) == 0) stream->file_size = st.st_size;
+  auto stream = file_stream(fd_);
   auto reader = open_reader(*stream);
   if (!reader) return fail(fmt::format("{}: {}", path_, reader.error().message));
   archive* a = reader->get();
