@@ -48,6 +48,9 @@ std::vector<Candidate> distinct_packages(const model::Inventory& inventory) {
     auto [it, inserted] = index.emplace(key, out.size());
     if (inserted) {
       out.push_back({&pkg, {}});
+    } else if (pkg.layer && out[it->second].package->layer &&
+               pkg.layer->index < out[it->second].package->layer->index) {
+      out[it->second].package = &pkg;  // images: the finding names the lowest layer that has the package
     }
     auto& locations = out[it->second].locations;
     if (!pkg.location.empty() && std::find(locations.begin(), locations.end(), pkg.location) == locations.end()) {

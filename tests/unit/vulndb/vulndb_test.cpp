@@ -168,6 +168,27 @@ TEST(VulnDb, OneFindingPerDistinctPackageWithEveryLocation) {
   EXPECT_EQ(vulns[0].locations, (std::vector<std::string>{"lock/file", "b/requirements.txt"}));
 }
 
+TEST(VulnDb, ImageFindingNamesTheLowestLayerWithThePackage) {
+  test::TempDir dir;
+  import(db_in(dir), {test::data_path("vulndb").string()});
+  model::Inventory inv;
+  inv.packages = {package(model::Ecosystem::PyPI, "requests", "2.30.0"),
+                  package(model::Ecosystem::PyPI, "requests", "2.30.0")};
+  auto upper = std::make_shared<model::LayerRef>();
+  upper->index = 6;
+  auto lower = std::make_shared<model::LayerRef>();
+  lower->index = 3;
+  inv.packages[0].location = "opt/bin/requirements.txt";  // sorts first, but sits in the upper layer
+  inv.packages[0].layer = upper;
+  inv.packages[1].location = "srv/requirements.txt";
+  inv.packages[1].layer = lower;
+  const auto vulns = match(db_in(dir), inv);
+  ASSERT_EQ(vulns.size(), 1U);
+  ASSERT_TRUE(vulns[0].package.layer);
+  EXPECT_EQ(vulns[0].package.layer->index, 3);
+  EXPECT_EQ(vulns[0].locations.size(), 2U);
+}
+
 TEST(VulnDb, NewerRecordWinsAndOlderIsKept) {
   test::TempDir dir;
   import(db_in(dir), {test::data_path("vulndb").string()});
