@@ -28,6 +28,7 @@ seed_dir() {
     oci_manifest|oci_image_config|docker_archive_manifest|image_reference) echo oci ;;
     www_authenticate|registry_token|registry_credential) echo oci-auth ;;
     image_layer) echo image/layers ;;
+    image_archive) echo image/archives ;;
     *) echo "" ;;
   esac
 }
@@ -38,8 +39,9 @@ for target in "$dir"/fuzz_*; do
   name=$(basename "$target")
   name=${name#fuzz_}
   work=$(mktemp -d)
-  seeds="$root/tests/data/$(seed_dir "$name")"
-  [[ -d "$seeds" ]] || seeds=""
+  sub=$(seed_dir "$name")
+  seeds=""
+  [[ -n "$sub" && -d "$root/tests/data/$sub" ]] && seeds="$root/tests/data/$sub"
   echo "fuzz $name (${seconds}s, seeds: ${seeds:-none})" >&2
   (cd "$work" && "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
       -print_final_stats=0 "$work" $seeds >"$work/log" 2>&1) || {

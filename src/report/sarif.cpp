@@ -308,9 +308,9 @@ void add_misconfiguration_results(const std::vector<model::Misconfiguration>& fo
                 {"ruleIndex", rule_index.at(m.check)},
                 {"level", level_of(m.severity)},
                 {"message", {{"text", vuln::printable(m.message)}}}};
-    result["locations"] = Json::array(
-        {{{"physicalLocation",
-           {{"artifactLocation", {{"uri", vuln::path_to_uri(m.path)}}}, {"region", {{"startLine", std::max(m.line, 1)}}}}}}});
+    result["locations"] = Json::array({{{"physicalLocation",
+                                         {{"artifactLocation", {{"uri", vuln::path_to_uri(m.path)}}},
+                                          {"region", {{"startLine", std::max(m.line, 1)}}}}}}});
     result["partialFingerprints"] = {
         {"vigilConfig/v1", vuln::fingerprint({"config", m.check, m.path, std::to_string(m.line)})}};
     if (m.suppressed) {
@@ -340,8 +340,8 @@ void write_sarif(const Report& report, std::ostream& out) {
     rule_list.push_back(secret_rule_json(rule));
   }
   const auto misconfiguration_rules = report.misconfigurations_scanned
-                                         ? add_misconfiguration_rules(report.inventory.misconfigurations, rule_list)
-                                         : std::map<std::string, size_t>{};
+                                          ? add_misconfiguration_rules(report.inventory.misconfigurations, rule_list)
+                                          : std::map<std::string, size_t>{};
   Json driver{{"name", "vigil"}};
   if (!report.tool_version.empty()) {
     driver["version"] = report.tool_version;

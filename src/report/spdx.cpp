@@ -90,9 +90,10 @@ Json library_package(const model::Package& pkg, std::string_view id, const std::
   }
   package["copyrightText"] = "NOASSERTION";
   if (!pkg.location.empty()) {
-    package["sourceInfo"] = "found in " + pkg.location +
-                            (pkg.layer ? " (image layer " + std::to_string(pkg.layer->index) + ", " + pkg.layer->diff_id + ")"
-                                       : std::string());
+    package["sourceInfo"] =
+        "found in " + pkg.location +
+        (pkg.layer ? " (image layer " + std::to_string(pkg.layer->index) + ", " + pkg.layer->diff_id + ")"
+                   : std::string());
   }
   package["externalRefs"] = Json::array({Json{
       {"referenceCategory", "PACKAGE-MANAGER"},

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -84,7 +85,37 @@ tl::unexpected<Error> fail_errno(int err, std::string message) {
 
 }  // namespace
 
+Result<size_t> FileContent::read_streamed(uint64_t offset, std::span<char> out) const {
+  if (offset < window_start_) {
+    return fail("streamed file: cannot read backwards");
+  }
+  // Drop what lies before offset, then pull until the window covers the request or the stream ends.
+  const uint64_t drop = std::min<uint64_t>(offset - window_start_, window_.size());
+  window_.erase(0, static_cast<size_t>(drop));
+  window_start_ += drop;
+  while (window_start_ + window_.size() < offset + out.size() && !stream_ended_) {
+    const size_t have = window_.size();
+    const size_t want = std::max<size_t>(out.size(), 1U << 16);
+    window_.resize(have + want);
+    auto n = pull_(std::span<char>(window_.data() + have, want));
+    if (!n) {
+      window_.resize(have);
+      return tl::unexpected(n.error());
+    }
+    window_.resize(have + *n);
+    stream_ended_ = *n == 0;
+  }
+  if (offset > window_start_ + window_.size()) {
+    return size_t{0};
+  }
+  const size_t skip = static_cast<size_t>(offset - window_start_);
+  return static_cast<size_t>(window_.copy(out.data(), out.size(), skip));
+}
+
 Result<std::string_view> FileContent::bytes() {
+  if (streaming_) {
+    return fail("file is streamed from an image layer and not held whole");
+  }
   if (info_.size > kMaxWholeRead) {
     return fail(fmt::format("file is {} bytes, over the {} MiB limit for whole-file analysis", info_.size,
                             kMaxWholeRead >> 20));
@@ -117,6 +148,9 @@ Result<std::string_view> FileContent::bytes() {
 }
 
 Result<size_t> FileContent::read_at(uint64_t offset, std::span<char> out) const {
+  if (streaming_) {
+    return read_streamed(offset, out);
+  }
   if (in_memory_) {
     if (info_.size > kMaxWholeRead) {
       return fail(fmt::format("file is {} bytes, over the {} MiB limit for files read from image layers", info_.size,
@@ -159,7 +193,7 @@ Result<std::string> FileContent::find_neighbour(const std::string& relative_to_r
 }
 
 Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t limit) const {
-  if (in_memory_) {
+  if (in_memory_ || streaming_) {
     const size_t slash = info_.path.rfind('/');
     const std::string dir =
         slash == std::string_view::npos ? std::string() : std::string(info_.path.substr(0, slash + 1));
@@ -178,7 +212,7 @@ Result<std::string> FileContent::read_sibling(const std::string& name, uint64_t 
 
 Result<std::string> FileContent::read_beneath_root(const std::string& relative_to_root, uint64_t limit) const {
   const std::string& rel = relative_to_root;
-  if (in_memory_) {
+  if (in_memory_ || streaming_) {
     return find_neighbour(rel, limit);
   }
   // Look before opening for reading: opening a device node (say dev/watchdog in a root filesystem scan) acts.

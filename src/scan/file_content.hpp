@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,11 @@ class FileContent {
   // dir_fd: the directory the file is in; root_fd: the scan root info.path is relative to (neither owned).
   FileContent(FileInfo info, UniqueFd fd, int dir_fd, int root_fd, std::string& buffer)
       : info_(info), fd_(std::move(fd)), dir_fd_(dir_fd), root_fd_(root_fd), buffer_(&buffer) {}
+  // Pulls the next bytes of a streamed file; 0 at its end.
+  using StreamPull = std::function<Result<size_t>(std::span<char>)>;
+  // A file read front to back from a stream and never held whole (a large image layer entry that only file
+  // scanners want): read_at() may only move forward (each offset at least the previous one); bytes() fails.
+  FileContent(FileInfo info, StreamPull pull) : info_(info), pull_(std::move(pull)), streaming_(true) {}
   // A file already in memory (read from a layer stream). memory is empty when info.size is over kMaxWholeRead:
   // then bytes() and read_at() fail. neighbours serves read_sibling / read_beneath_root (may be nullptr).
   FileContent(FileInfo info, std::string_view memory, const FileLookup* neighbours)
@@ -67,6 +73,12 @@ class FileContent {
   std::string_view memory_;  // in-memory files: the whole content
   bool in_memory_ = false;
   const FileLookup* neighbours_ = nullptr;
+  StreamPull pull_;  // streamed files: the source, and the bytes from window_start_ kept for read_at()
+  bool streaming_ = false;
+  mutable std::string window_;
+  mutable uint64_t window_start_ = 0;
+  mutable bool stream_ended_ = false;
+  Result<size_t> read_streamed(uint64_t offset, std::span<char> out) const;
   Result<std::string> find_neighbour(const std::string& relative_to_root, uint64_t limit) const;
 };
 

@@ -118,9 +118,11 @@ template <class T, class Fn>
 bool decode_list(Decoder& d, std::vector<T>& items, Fn fn) {
   uint64_t n = 0;
   if (!d.count(n)) return false;
-  items.resize(static_cast<size_t>(n));
-  for (auto& item : items) {
+  items.clear();  // grown as items decode, so a corrupt count cannot allocate ahead of the bytes
+  for (uint64_t i = 0; i < n; ++i) {
+    T item{};
     if (!fn(d, item)) return false;
+    items.push_back(std::move(item));
   }
   return true;
 }

@@ -13,6 +13,7 @@ namespace {
 
 constexpr uint64_t kMaxKeptFile = 4ULL << 20;    // a go.sum or pom.xml larger than this is not kept
 constexpr uint64_t kMaxKeptTotal = 64ULL << 20;  // per layer
+constexpr uint64_t kStreamAbove = 8ULL << 20;    // files only scanners want are streamed above this size
 
 // Files kept for analyzers that read neighbours, looked up by path.
 class KeptFiles final : public FileLookup {
@@ -136,10 +137,15 @@ class LayerScan {
     }
     const bool companion = std::find(companions_.begin(), companions_.end(), info.name) != companions_.end();
     if (now.empty() && later.empty() && scanners.empty() && !companion) return {};
-    if (entry.size > FileContent::kMaxWholeRead) {
-      FileContent content(info, {}, nullptr);  // analyzers and scanners report the size limit themselves
+    const bool analyzers_want = !now.empty() || !later.empty() || companion;
+    if (entry.size > FileContent::kMaxWholeRead || (!analyzers_want && entry.size > kStreamAbove)) {
+      // Too large to hold, or only scanners want it: analyzers report the size limit themselves; scanners read
+      // it as a stream through a small window, so memory does not follow file sizes.
       later.insert(later.end(), now.begin(), now.end());
-      analyze(content, later, scanners, out_);
+      FileContent too_large(info, {}, nullptr);
+      analyze(too_large, later, {}, out_);
+      FileContent streamed(info, [&reader](std::span<char> out) { return reader.read(out); });
+      analyze(streamed, {}, scanners, out_);
       return {};
     }
     if (auto ok = read_entry(reader, entry.size, buffer_); !ok) {

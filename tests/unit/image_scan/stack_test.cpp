@@ -2,6 +2,8 @@
 // each, whiteouts and opaque directories, secrets deleted in a later layer, neighbours read from memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "image_support.hpp"
 #include "scan/image/image_scan.hpp"
 #include "scan/image/layer_cache.hpp"
@@ -156,6 +158,23 @@ TEST_F(LayerStack, GoSumIsReadBesideGoModWhicheverComesFirst) {
     ASSERT_NE(text, nullptr) << "sum first: " << sum_first;
     EXPECT_EQ(text->location, "src/go.mod");
   }
+}
+
+TEST_F(LayerStack, LargeFilesOnlyScannersWantAreStreamed) {
+  // 12 MiB of log lines (over the 8 MiB streaming threshold) with a token near 1 MiB and one at the very end.
+  std::string log;
+  const std::string line = "2026-11-27T06:00:00Z INFO request served in 12 ms path=/api/v1/items\n";
+  while (log.size() < (1U << 20)) log += line;
+  log += "token=" + std::string(kToken) + "\n";
+  const size_t first_line = static_cast<size_t>(std::count(log.begin(), log.end(), '\n'));
+  while (log.size() < (12U << 20)) log += line;
+  log += "export GITHUB_TOKEN=" + std::string(kToken) + "\n";
+  const size_t last_line = static_cast<size_t>(std::count(log.begin(), log.end(), '\n'));
+  const auto found = scan({{"var/log/app/big.log", log}, {"app/requirements.txt", "flask==0.12\n"}});
+  ASSERT_EQ(found.secrets.size(), 2U);
+  EXPECT_EQ(found.secrets[0].line, static_cast<int>(first_line));
+  EXPECT_EQ(found.secrets[1].line, static_cast<int>(last_line));
+  EXPECT_EQ(found.packages.size(), 1U);  // the entry after the streamed one is read as usual
 }
 
 TEST_F(LayerStack, CacheRecordRoundTripsAndRejectsCorruption) {
