@@ -289,11 +289,13 @@ std::map<std::string, size_t> add_misconfiguration_rules(const std::vector<model
     }
     const std::string title = vuln::printable(m->title);
     const std::string fix = vuln::printable(m->remediation);
+    const std::string help_text = fmt::format("{}\n{}", title, fix);
+    const std::string help_markdown = fmt::format("**{}**\n\n{}", md(title), md(fix));
     rule_list.push_back(Json{
         {"id", id},
         {"shortDescription", {{"text", vuln::truncate(title, kMaxShortDescription)}}},
         {"fullDescription", {{"text", title}}},
-        {"help", {{"text", title + "\n" + fix}, {"markdown", "**" + md(title) + "**\n\n" + md(fix)}}},
+        {"help", {{"text", help_text}, {"markdown", help_markdown}}},
         {"defaultConfiguration", {{"level", level_of(m->severity)}}},
         {"properties", std::move(properties)},
     });
