@@ -121,17 +121,22 @@ class LayerScan {
       out_.opaque_dirs.push_back(entry.path);
       return {};
     }
-    out_.written.push_back(path_hash(entry.path));
-    if (entry.type != image::EntryType::Directory) out_.written_non_dirs.push_back(path_hash(entry.path));
+    const uint64_t hash = path_hash(entry.path);
+    out_.written.push_back(hash);
+    if (entry.type != image::EntryType::Directory) out_.written_non_dirs.push_back(hash);
     if (entry.type != image::EntryType::File) return {};
     ++out_.files;
     const FileInfo info{entry.path, base_of(entry.path), entry.size, (entry.mode & 0111U) != 0};
-    std::vector<const Analyzer*> now;
-    std::vector<const Analyzer*> later;
+    // Reused for every entry: a layer can hold hundreds of thousands of files.
+    auto& now = now_;
+    auto& later = later_;
+    auto& scanners = scanners_;
+    now.clear();
+    later.clear();
+    scanners.clear();
     for (const auto& a : options_.analyzers) {
       if (a.wants(info)) (a.reads_other_files ? later : now).push_back(&a);
     }
-    std::vector<const FileScanner*> scanners;
     for (const FileScanner* s : options_.file_scanners) {
       if (s->wants(info)) scanners.push_back(s);
     }
@@ -155,7 +160,7 @@ class LayerScan {
     analyze(content, now, scanners, out_);
     if (!later.empty() || companion) {
       if (kept_.keep(entry.path, buffer_)) {
-        if (!later.empty()) deferred_.push_back({entry.path, buffer_.size(), info.executable, std::move(later)});
+        if (!later.empty()) deferred_.push_back({entry.path, buffer_.size(), info.executable, later});
       } else if (!later.empty()) {
         out_.warnings.push_back({entry.path, 0, "analysed without the files beside it: too large to keep in memory"});
         analyze(content, later, {}, out_);
@@ -179,6 +184,9 @@ class LayerScan {
   LayerFindings out_;
   KeptFiles kept_;
   std::vector<Deferred> deferred_;
+  std::vector<const Analyzer*> now_;
+  std::vector<const Analyzer*> later_;
+  std::vector<const FileScanner*> scanners_;
   std::string buffer_;
 };
 

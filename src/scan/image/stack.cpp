@@ -116,7 +116,6 @@ void stack_secrets(const Stack& stack, std::span<const LayerFindings> layers, st
 model::Inventory stack_layers(std::span<const LayerFindings> layers, std::span<const model::LayerPtr> refs) {
   model::Inventory out;
   Stack stack(layers);
-  int os_layer = -1;
   for (size_t i = 0; i < layers.size(); ++i) {
     for (const auto& pkg : layers[i].packages) {
       if (stack.hidden_after(file_of(pkg.location), i) >= 0) continue;
@@ -128,14 +127,12 @@ model::Inventory stack_layers(std::span<const LayerFindings> layers, std::span<c
       // Prefer the better file (os-release over fallbacks); among equals, the higher layer.
       if (!out.os || os_location_rank(os.location) <= os_location_rank(out.os->location)) {
         out.os = os;
-        os_layer = static_cast<int>(i);
       }
     }
     for (const auto& w : layers[i].warnings) {
       out.warnings.push_back({w.file, w.line, fmt::format("layer {}: {}", i, w.message)});
     }
   }
-  (void)os_layer;
   stack_secrets(stack, layers, refs, out);
   model::sort_packages(out.packages);
   std::sort(out.secrets.begin(), out.secrets.end(), [](const auto& a, const auto& b) {
