@@ -29,6 +29,10 @@ seed_dir() {
     www_authenticate|registry_token|registry_credential) echo oci-auth ;;
     image_layer) echo image/layers ;;
     image_archive) echo image/archives ;;
+    github_workflow) echo config/github ;;
+    gitlab_ci) echo config/gitlab ;;
+    dockerfile) echo config/docker ;;
+    config_scan) echo config ;;
     *) echo "" ;;
   esac
 }

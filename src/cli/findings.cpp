@@ -138,6 +138,16 @@ Result<std::vector<std::string>> load_baseline(const std::string& path) {
   return fingerprints;
 }
 
+// The secret scanner to hand to the walker when --scanners has secret, else null.
+Result<std::unique_ptr<secrets::SecretScanner>> make_secret_scanner(const FindingOptions& options) {
+  if (!options.secret_enabled()) {
+    return std::unique_ptr<secrets::SecretScanner>();
+  }
+  secrets::ScannerOptions scanner_options;
+  scanner_options.scan_binary = options.scan_binary;
+  return secrets::SecretScanner::create(secrets::all_secret_rules(), scanner_options);
+}
+
 }  // namespace
 
 bool FindingOptions::enabled(std::string_view scanner) const {
@@ -183,13 +193,29 @@ void add_finding_options(CLI::App& command, FindingOptions& options, const std::
   }
 }
 
-Result<std::unique_ptr<secrets::SecretScanner>> make_secret_scanner(const FindingOptions& options) {
-  if (!options.secret_enabled()) {
-    return std::unique_ptr<secrets::SecretScanner>();
+void add_config_options(CLI::App& command, FindingOptions& options) {
+  command.add_option("--allowed-registry", options.config.allowed_registries,
+                     "config: images (FROM, job containers, services) must come from this registry or "
+                     "registry/path prefix (repeatable; default: any)");
+  command.add_flag("--pin-first-party-actions", options.config.pin_first_party_actions,
+                   "config: require commit SHAs for first-party actions too (default: tags are accepted for "
+                   "actions/*, github/* and --trusted-action-owner)");
+  command.add_option("--trusted-action-owner", options.config.trusted_action_owners,
+                     "config: a GitHub owner whose actions count as first party, like actions/* (your own "
+                     "organisation; repeatable)");
+}
+
+Result<FileScanners> make_file_scanners(const FindingOptions& options) {
+  FileScanners scanners;
+  auto secret = make_secret_scanner(options);
+  if (!secret) {
+    return fail("secret rules: " + secret.error().message);
   }
-  secrets::ScannerOptions scanner_options;
-  scanner_options.scan_binary = options.scan_binary;
-  return secrets::SecretScanner::create(secrets::all_secret_rules(), scanner_options);
+  scanners.secret = std::move(*secret);
+  if (options.enabled("config")) {
+    scanners.config = std::make_unique<scan::config::ConfigScanner>(options.config);
+  }
+  return scanners;
 }
 
 Result<void> run_finding_scanners(const FindingOptions& options, const std::string& target_dir,
@@ -222,6 +248,7 @@ Result<void> run_finding_scanners(const FindingOptions& options, const std::stri
   if (options.enabled("config")) {
     std::erase_if(report.inventory.misconfigurations,
                   [&](const model::Misconfiguration& m) { return !severity_wanted(options, m.severity); });
+    scan::policy::apply_misconfiguration_policy(report.inventory.misconfigurations, *policy, today);
     report.misconfigurations_scanned = true;
   } else {
     report.inventory.misconfigurations.clear();

@@ -10,6 +10,7 @@
 
 #include "core/result.hpp"
 #include "report/report.hpp"
+#include "scan/config/scanner.hpp"
 #include "scan/secrets/scanner.hpp"
 
 namespace vigil::cli {
@@ -24,6 +25,7 @@ struct FindingOptions {
   std::vector<std::string> vex;
   std::string baseline;  // a previous JSON report: its secrets are accepted
   bool scan_binary = false;
+  scan::config::ConfigOptions config;  // --allowed-registry, --pin-first-party-actions
   [[nodiscard]] bool vuln_enabled() const { return enabled("vuln"); }
   [[nodiscard]] bool secret_enabled() const { return enabled("secret"); }
   [[nodiscard]] bool enabled(std::string_view scanner) const;
@@ -32,15 +34,22 @@ struct FindingOptions {
 // choices: the scanners this target supports (the first ones listed in options.scanners are the default).
 void add_finding_options(CLI::App& command, FindingOptions& options, const std::vector<std::string>& choices);
 
-// The secret scanner to hand to the walker when --scanners has secret, else null.
-Result<std::unique_ptr<secrets::SecretScanner>> make_secret_scanner(const FindingOptions& options);
+// --allowed-registry and --pin-first-party-actions, for targets whose config scanner reads CI and build files.
+void add_config_options(CLI::App& command, FindingOptions& options);
+
+// The file scanners --scanners asks for (each null when not asked for).
+struct FileScanners {
+  std::unique_ptr<secrets::SecretScanner> secret;
+  std::unique_ptr<scan::config::ConfigScanner> config;
+};
+Result<FileScanners> make_file_scanners(const FindingOptions& options);
 
 // After the inventory: matches it against the DB (vuln), applies --severity/--ignore-unfixed, the ignore file,
 // VEX and the baseline to vulnerabilities and secrets; fills the report and appends warnings. target_dir is
 // where a default .vigilignore.yaml is looked for.
 Result<void> run_finding_scanners(const FindingOptions& options, const std::string& target_dir, report::Report& report);
 
-// kExitFindings when an unsuppressed vulnerability or secret reaches --fail-on, else kExitOk.
+// kExitFindings when an unsuppressed vulnerability, secret or misconfiguration reaches --fail-on, else kExitOk.
 int gate_exit_code(const FindingOptions& options, const report::Report& report);
 
 }  // namespace vigil::cli

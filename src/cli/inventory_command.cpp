@@ -19,12 +19,14 @@
 #include "report/report.hpp"
 #include "scan/inventory.hpp"
 #include "scan/repo/git_history.hpp"
+#include "scan/repo/head_tree.hpp"
 
 namespace vigil::cli {
 namespace {
 
 constexpr size_t kWarningsShown = 20;
 constexpr size_t kMaxDocumentBytes = size_t{1} << 30;  // an SBOM of a large image is tens of MB
+constexpr uint64_t kMaxConfigFileBytes = 4ULL << 20;   // CI and build files in a repository's HEAD
 
 bool looks_like_rootfs(const std::string& target) {
   struct stat st{};
@@ -58,7 +60,7 @@ void print_warnings(const std::vector<Diagnostic>& warnings) {
 }
 
 Result<model::Inventory> walk_inventory(const InventoryCommandOptions& options, const std::string& kind,
-                                        const scan::FileScanner* secret_scanner) {
+                                        const FileScanners& scanners) {
   scan::InventoryOptions inventory_options;
   inventory_options.walk = kind == "rootfs" ? scan::rootfs_walk_options() : scan::WalkOptions{};
   inventory_options.walk.threads = options.threads;
@@ -67,8 +69,11 @@ Result<model::Inventory> walk_inventory(const InventoryCommandOptions& options, 
     inventory_options.walk.skip_paths.push_back(dir);
   }
   inventory_options.analyzers = scan::all_analyzers();
-  if (secret_scanner != nullptr) {
-    inventory_options.file_scanners.push_back(secret_scanner);
+  if (scanners.secret) {
+    inventory_options.file_scanners.push_back(scanners.secret.get());
+  }
+  if (scanners.config) {
+    inventory_options.file_scanners.push_back(scanners.config.get());
   }
   const bool show_progress = !options.quiet && ::isatty(STDERR_FILENO) != 0;
   if (show_progress) {
@@ -105,12 +110,42 @@ Result<model::Inventory> read_document_inventory(const std::string& path, const 
   return inventory;
 }
 
-// `scan repo PATH`: secrets in every blob of the history (no package inventory).
-Result<model::Inventory> history_inventory(const InventoryCommandOptions& options,
-                                           const secrets::SecretScanner* scanner) {
-  if (scanner == nullptr) {
-    return fail("scan repo looks for secrets only: --scanners none leaves nothing to do");
+// `scan repo PATH`, config: the CI and build files of HEAD (what runs next), not of old commits.
+Result<void> check_head_config(const std::string& repo_path, const scan::config::ConfigScanner& scanner,
+                               model::Inventory& inventory) {
+  auto head = repo::HeadTree::open(repo_path);
+  if (!head) {
+    return tl::unexpected(head.error());
   }
+  const scan::config::ReadOtherFile read_other = [&head](const std::string& path) {
+    return (*head)->read(path, kMaxConfigFileBytes);
+  };
+  (*head)->for_each_file(
+      [](std::string_view path) {
+        return scan::config::classify_config_file(path) != scan::config::DocumentKind::None;
+      },
+      [&](std::string_view path, std::string_view bytes) {
+        scanner.scan_bytes(path, bytes, read_other, inventory.misconfigurations, inventory.warnings);
+      },
+      kMaxConfigFileBytes, inventory.warnings);
+  return {};
+}
+
+// `scan repo PATH`: secrets in every blob of the history (no package inventory), and the config of HEAD.
+Result<model::Inventory> history_inventory(const InventoryCommandOptions& options, const FileScanners& scanners) {
+  if (!scanners.secret && !scanners.config) {
+    return fail("scan repo looks for secrets and risky CI config only: --scanners none leaves nothing to do");
+  }
+  model::Inventory inventory;
+  if (scanners.config) {
+    if (auto checked = check_head_config(options.target, *scanners.config, inventory); !checked) {
+      return tl::unexpected(checked.error());
+    }
+  }
+  if (!scanners.secret) {
+    return inventory;
+  }
+  const secrets::SecretScanner* scanner = scanners.secret.get();
   repo::HistoryOptions history;
   history.max_blob_bytes = options.max_blob_bytes;
   history.scan_binary = options.findings.scan_binary;
@@ -124,9 +159,8 @@ Result<model::Inventory> history_inventory(const InventoryCommandOptions& option
   if (!result) {
     return tl::unexpected(result.error());
   }
-  model::Inventory inventory;
   inventory.secrets = std::move(result->secrets);
-  inventory.warnings = std::move(result->warnings);
+  inventory.warnings.insert(inventory.warnings.end(), result->warnings.begin(), result->warnings.end());
   return inventory;
 }
 
@@ -162,14 +196,14 @@ void add_inventory_options(CLI::App& command, InventoryCommandOptions& options, 
 }
 
 Result<model::Inventory> build(const InventoryCommandOptions& options, const std::string& kind,
-                               const secrets::SecretScanner* scanner) {
+                               const FileScanners& scanners) {
   if (kind == "sbom" || kind == "purl") {
     return read_document_inventory(options.target, kind);
   }
   if (kind == "repo") {
-    return history_inventory(options, scanner);
+    return history_inventory(options, scanners);
   }
-  return walk_inventory(options, kind, scanner);
+  return walk_inventory(options, kind, scanners);
 }
 
 int run_inventory_command(const InventoryCommandOptions& options) {
@@ -177,15 +211,14 @@ int run_inventory_command(const InventoryCommandOptions& options) {
   if (kind == "auto") {
     kind = looks_like_rootfs(options.target) ? "rootfs" : "fs";
   }
-  auto scanner = options.with_findings ? make_secret_scanner(options.findings)
-                                       : Result<std::unique_ptr<secrets::SecretScanner>>(nullptr);
-  if (!scanner) {
-    fmt::print(stderr, "error: secret rules: {}\n", scanner.error().message);
+  auto scanners = options.with_findings ? make_file_scanners(options.findings) : Result<FileScanners>(FileScanners{});
+  if (!scanners) {
+    fmt::print(stderr, "error: {}\n", scanners.error().message);
     return kExitError;
   }
   std::optional<model::ImageSummary> image;
   auto inventory =
-      kind == "image" ? image_inventory(options, scanner->get(), image) : build(options, kind, scanner->get());
+      kind == "image" ? image_inventory(options, scanners->secret.get(), image) : build(options, kind, *scanners);
   if (!inventory) {
     fmt::print(stderr, "error: {}\n", inventory.error().message);
     return kExitError;

@@ -36,9 +36,10 @@ const Target kTargets[] = {
      "  vigil scan fs package-lock.json -f json      one lockfile, as JSON\n"
      "  vigil scan fs . -f sarif -o vigil.sarif      for GitHub code scanning\n"
      "  vigil scan fs ~/src --skip-dir node_modules --scanners none   inventory only\n"
-     "  vigil scan fs . --scanners secret --baseline accepted.json   only secrets not already accepted\n",
+     "  vigil scan fs . --scanners secret --baseline accepted.json   only secrets not already accepted\n"
+     "  vigil scan fs . --scanners config --allowed-registry registry.internal   CI and Dockerfile checks only\n",
      true,
-     {"vuln", "secret"}},
+     {"vuln", "secret", "config"}},
     {"rootfs",
      "PATH",
      "root of the filesystem to scan",
@@ -83,12 +84,14 @@ const Target kTargets[] = {
     {"repo",
      "PATH",
      "git work tree, .git directory or bare repository",
-     "find secrets in every blob of a git repository's history (all refs), with the commit that added each",
+     "find secrets in every blob of a git repository's history (all refs), with the commit that added each, and "
+     "risky CI/CD and Dockerfile configuration in HEAD",
      "Examples:\n"
      "  vigil scan repo .                              secrets anywhere in this repository's history\n"
-     "  vigil scan repo /srv/git/app.git -f json --fail-on high\n",
+     "  vigil scan repo /srv/git/app.git -f json --fail-on high\n"
+     "  vigil scan repo . --scanners config -f sarif -o config.sarif   workflow checks for code scanning\n",
      false,
-     {"secret"}},
+     {"secret", "config"}},
 };
 
 void define_target(CLI::App& scan, int& exit_code, const Target& target) {
@@ -104,6 +107,9 @@ void define_target(CLI::App& scan, int& exit_code, const Target& target) {
   if (std::string_view(target.kind) == "image") {
     add_image_options(*sub, *options);
   }
+  if (std::string_view(target.kind) == "fs" || std::string_view(target.kind) == "repo") {
+    add_config_options(*sub, options->findings);
+  }
   if (std::string_view(target.kind) == "repo") {
     sub->add_option("--threads", options->threads, "blob readers (default: one per core, at most 8)");
     sub->add_option("--max-blob-size", options->max_blob_bytes, "skip larger blobs (bytes; suffixes K, M, G)")
@@ -116,7 +122,8 @@ void define_target(CLI::App& scan, int& exit_code, const Target& target) {
 }  // namespace
 
 void define_scan(CLI::App& app, int& exit_code) {
-  CLI::App* scan = app.add_subcommand("scan", "inventory a target; find known vulnerabilities and secrets");
+  CLI::App* scan =
+      app.add_subcommand("scan", "inventory a target; find known vulnerabilities, secrets and risky CI/build config");
   scan->require_subcommand(1);
   for (const auto& target : kTargets) {
     define_target(*scan, exit_code, target);

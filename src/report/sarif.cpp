@@ -130,7 +130,8 @@ Json suppression(const model::Suppression& s) {
   if (!s.file.empty()) {
     justification += " (" + s.file + ")";
   }
-  return Json{{"kind", "external"}, {"justification", std::move(justification)}};
+  // A `vigil:allow` comment is in the scanned file itself; everything else is a separate file.
+  return Json{{"kind", s.kind == "inline" ? "inSource" : "external"}, {"justification", std::move(justification)}};
 }
 
 // One result per place the package was found: code scanning anchors an alert to one file.

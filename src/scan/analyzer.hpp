@@ -10,6 +10,7 @@
 #include "core/diagnostic.hpp"
 #include "core/result.hpp"
 #include "formats/parsed.hpp"
+#include "model/misconfiguration.hpp"
 #include "model/package.hpp"
 #include "model/secret.hpp"
 #include "scan/file_content.hpp"
@@ -20,8 +21,9 @@ namespace vigil::scan {
 struct AnalyzerOutput {
   std::vector<model::Package> packages;
   std::optional<model::OsInfo> os;
-  std::vector<Diagnostic> warnings;           // Diagnostic::file is filled by the engine when left empty
-  std::vector<model::SecretFinding> secrets;  // from file scanners (scan/file_scanner.hpp)
+  std::vector<Diagnostic> warnings;                        // Diagnostic::file is filled by the engine when left empty
+  std::vector<model::SecretFinding> secrets;               // from file scanners (scan/file_scanner.hpp)
+  std::vector<model::Misconfiguration> misconfigurations;  // from the config scanner (scan/config/scanner.hpp)
 };
 
 struct Analyzer {

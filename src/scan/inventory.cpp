@@ -105,6 +105,9 @@ model::Inventory merge(std::vector<Worker>& workers, std::vector<Diagnostic> wal
     for (auto& secret : worker.out.secrets) {
       inventory.secrets.push_back(std::move(secret));
     }
+    for (auto& m : worker.out.misconfigurations) {
+      inventory.misconfigurations.push_back(std::move(m));
+    }
     if (worker.out.os &&
         (!inventory.os || os_location_rank(worker.out.os->location) < os_location_rank(inventory.os->location))) {
       inventory.os = std::move(worker.out.os);
@@ -113,6 +116,9 @@ model::Inventory merge(std::vector<Worker>& workers, std::vector<Diagnostic> wal
   model::sort_packages(inventory.packages);
   std::sort(inventory.secrets.begin(), inventory.secrets.end(), [](const auto& a, const auto& b) {
     return std::tie(a.path, a.line, a.column, a.rule) < std::tie(b.path, b.line, b.column, b.rule);
+  });
+  std::sort(inventory.misconfigurations.begin(), inventory.misconfigurations.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.path, a.line, a.check, a.message) < std::tie(b.path, b.line, b.check, b.message);
   });
   std::sort(inventory.warnings.begin(), inventory.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);

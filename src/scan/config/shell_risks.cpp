@@ -1,116 +1,148 @@
-// Token-level detection, not a shell parser: commands are split on pipes and separators, words are compared by
-// their base name (/usr/bin/curl is curl), and wrappers (sudo, env, command, exec) are looked through.
+// Download-and-execute detection over the words shell_lexer gives: a download piped into an interpreter, a
+// download substituted into one (or into eval/source/iex), and a downloaded file run later without a checksum or
+// signature check in between (download_tracking.cpp). Words are compared by base name (/usr/bin/curl is curl);
+// wrappers (sudo, env, time) and shell keywords (if, then) are looked through.
 #include "scan/config/shell_risks.hpp"
 
 #include <array>
 #include <cctype>
-#include <string>
-#include <vector>
+#include <optional>
+
+#include "scan/config/shell_interpreters.hpp"
+#include "scan/config/shell_lexer.hpp"
 
 namespace vigil::scan::config {
 namespace {
 
-constexpr std::array<std::string_view, 6> kDownloaders{"curl", "wget", "fetch", "aria2c", "iwr", "invoke-webrequest"};
-constexpr std::array<std::string_view, 14> kInterpreters{"sh",     "bash",    "zsh",  "dash", "ash",  "ksh", "fish",
-                                                         "python", "python3", "perl", "ruby", "node", "php", "pwsh"};
-constexpr std::array<std::string_view, 5> kWrappers{"sudo", "env", "command", "exec", "nohup"};
+constexpr int kMaxDepth = 4;  // substitutions inside substitutions, sh -c inside sh -c
 
-template <size_t N>
-bool one_of(std::string_view word, const std::array<std::string_view, N>& set) {
-  for (auto s : set) {
-    if (word.size() == s.size()) {
-      bool same = true;
-      for (size_t i = 0; i < s.size() && same; ++i) {
-        same = std::tolower(static_cast<unsigned char>(word[i])) == s[i];
+bool ends_quoted(std::string_view raw) {
+  return raw.size() >= 2 && (raw.front() == '\'' || raw.front() == '"') && raw.back() == raw.front();
+}
+
+class Analyzer {
+ public:
+  Analyzer(int tag, DownloadState& state, std::vector<DownloadRun>& out) : tag_(tag), state_(state), out_(out) {}
+
+  void script(std::string_view text, size_t base, int depth) {
+    for (const auto& cmd : lex_shell(text, base)) command(cmd, depth);
+  }
+
+ private:
+  void command(const ShellCommand& cmd, int depth) {
+    piped(cmd, depth);
+    for (const auto& seg : cmd.pipeline) {
+      substituted(seg, depth);
+      nested(seg, depth);
+    }
+    track_downloads(cmd, tag_, state_, out_);
+  }
+
+  void add(DownloadRun::Kind kind, const ShellWord& runner, const Fetch& fetch) {
+    DownloadRun run;
+    run.kind = kind;
+    run.offset = runner.offset;
+    run.runner = command_name(runner.text);
+    run.downloader = fetch.downloader;
+    run.source = fetch.source;
+    out_.push_back(std::move(run));
+  }
+
+  // curl ... | sh: a download in one pipe segment and, later, an interpreter reading its script from stdin.
+  void piped(const ShellCommand& cmd, int depth) {
+    std::optional<Fetch> fetched;
+    for (const auto& seg : cmd.pipeline) {
+      const size_t ci = command_index(seg);
+      if (ci == seg.size()) continue;
+      const std::string name = command_name(seg[ci].text);
+      const Lang lang = interpreter_lang(name);
+      if (fetched && lang != Lang::None && lang != Lang::Source && invocation(seg, ci, lang).reads_stdin) {
+        add(DownloadRun::Kind::Piped, seg[ci], *fetched);
+        return;
       }
-      if (same) return true;
+      if (is_downloader(name)) {
+        fetched = Fetch{name, url_in(seg, ci)};
+      } else if (!fetched) {
+        for (size_t k = ci; k < seg.size() && !fetched; ++k) fetched = download_in_word(seg[k], depth);
+      }
     }
   }
-  return false;
-}
 
-// Words of a segment, quotes and leading "(" / "$(" / "<(" / "`" stripped, each reduced to its base name.
-std::vector<std::string_view> words(std::string_view segment) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < segment.size()) {
-    while (i < segment.size() && (std::isspace(static_cast<unsigned char>(segment[i])) != 0)) ++i;
-    const size_t start = i;
-    while (i < segment.size() && (std::isspace(static_cast<unsigned char>(segment[i])) == 0)) ++i;
-    std::string_view w = segment.substr(start, i - start);
-    while (!w.empty() && (w.front() == '"' || w.front() == '\'' || w.front() == '(' || w.front() == '$' ||
-                          w.front() == '<' || w.front() == '`')) {
-      w.remove_prefix(1);
+  // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget ...)", source <(curl ...), iex (iwr ...).Content.
+  void substituted(const ShellSegment& seg, int depth) {
+    const size_t ci = command_index(seg);
+    if (ci == seg.size()) return;
+    const std::string name = command_name(seg[ci].text);
+    if (name == "eval") {
+      for (size_t k = ci + 1; k < seg.size(); ++k) {
+        if (auto f = download_in_word(seg[k], depth)) return add(DownloadRun::Kind::Substituted, seg[ci], *f);
+      }
+      return;
     }
-    while (!w.empty() &&
-           (w.back() == '"' || w.back() == '\'' || w.back() == ')' || w.back() == '`' || w.back() == ';')) {
-      w.remove_suffix(1);
+    const Lang lang = interpreter_lang(name);
+    if (lang == Lang::Iex) {
+      std::string rest;
+      for (size_t k = ci + 1; k < seg.size(); ++k) rest += seg[k].raw + " ";
+      if (auto f = powershell_download(rest)) add(DownloadRun::Kind::Substituted, seg[ci], *f);
+      return;
     }
-    if (const size_t slash = w.rfind('/'); slash != std::string_view::npos && w.find("://") == std::string_view::npos) {
-      w.remove_prefix(slash + 1);
+    if (lang == Lang::None) return;
+    const Invocation inv = invocation(seg, ci, lang);
+    for (size_t k : {inv.code, inv.script}) {
+      if (k >= seg.size()) continue;
+      if (auto f = download_in_word(seg[k], depth)) return add(DownloadRun::Kind::Substituted, seg[ci], *f);
     }
-    if (!w.empty()) out.push_back(w);
   }
-  return out;
-}
 
-// The command a segment runs: its first word after wrappers and VAR=value assignments.
-std::string_view command_of(const std::vector<std::string_view>& ws) {
-  for (auto w : ws) {
-    if (one_of(w, kWrappers) || w.find('=') != std::string_view::npos || (!w.empty() && w.front() == '-')) continue;
-    return w;
-  }
-  return {};
-}
-
-bool has_downloader(const std::vector<std::string_view>& ws) {
-  for (auto w : ws) {
-    if (one_of(w, kDownloaders)) return true;
-  }
-  return false;
-}
-
-// Splits on single '|' (pipes), keeping "||" inside a segment.
-std::vector<std::string_view> pipeline(std::string_view command) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (size_t i = 0; i < command.size(); ++i) {
-    if (command[i] != '|') continue;
-    if (i + 1 < command.size() && command[i + 1] == '|') {
-      ++i;
-      continue;
+  // ( subshells ) and sh -c '...' / pwsh -Command "..." scripts are scripts of their own.
+  void nested(const ShellSegment& seg, int depth) {
+    if (depth >= kMaxDepth) return;
+    const size_t ci = command_index(seg);
+    if (ci == seg.size()) return;
+    const ShellWord& first = seg[ci];
+    if (first.raw.size() >= 2 && first.raw.front() == '(' && first.raw.back() == ')') {
+      script(std::string_view(first.raw).substr(1, first.raw.size() - 2), first.offset + 1, depth + 1);
+      return;
     }
-    out.push_back(command.substr(start, i - start));
-    start = i + 1;
+    const Lang lang = interpreter_lang(command_name(first.text));
+    if (lang != Lang::Shell && lang != Lang::Pwsh) return;
+    const size_t code = invocation(seg, ci, lang).code;
+    if (code >= seg.size() || !ends_quoted(seg[code].raw)) return;
+    const ShellWord& w = seg[code];
+    script(std::string_view(w.raw).substr(1, w.raw.size() - 2), w.offset + 1, depth + 1);
   }
-  out.push_back(command.substr(start));
-  return out;
+
+  int tag_;
+  DownloadState& state_;
+  std::vector<DownloadRun>& out_;
+};
+
+// Image history lines carry the shell that ran them: "/bin/sh -c curl ... | sh", "RUN /bin/sh -c ... # buildkit".
+std::string_view without_history_prefix(std::string_view command) {
+  if (const size_t at = command.find("/bin/sh -c "); at != std::string_view::npos) {
+    return command.substr(at + 11);
+  }
+  while (!command.empty() && std::isspace(static_cast<unsigned char>(command.front())) != 0) command.remove_prefix(1);
+  if (command.starts_with("RUN ")) command.remove_prefix(4);
+  return command;
 }
 
 }  // namespace
 
 bool pipes_download_to_interpreter(std::string_view command) {
-  // curl ... | sh: a downloader in one pipe segment and an interpreter running a later one.
-  const auto segments = pipeline(command);
-  bool downloaded = false;
-  for (auto segment : segments) {
-    const auto ws = words(segment);
-    if (downloaded && one_of(command_of(ws), kInterpreters)) return true;
-    downloaded = downloaded || has_downloader(ws);
-  }
-  // bash <(curl ...), sh -c "$(curl ...)", eval "$(wget ...)", source <(curl ...): a substitution that downloads,
-  // given to an interpreter or eval/source.
-  for (std::string_view open : {"<(", "$(", "`"}) {
-    for (size_t at = command.find(open); at != std::string_view::npos; at = command.find(open, at + 1)) {
-      const auto inside = words(command.substr(at + open.size(), 200));
-      if (inside.empty() || !one_of(inside.front(), kDownloaders)) continue;
-      const auto before = words(command.substr(0, at));
-      for (auto w : before) {
-        if (one_of(w, kInterpreters) || w == "eval" || w == "source" || w == ".") return true;
-      }
-    }
+  DownloadState state;
+  std::vector<DownloadRun> runs;
+  Analyzer(0, state, runs).script(without_history_prefix(command), 0, 0);
+  for (const auto& r : runs) {
+    if (r.kind != DownloadRun::Kind::FromFile) return true;
   }
   return false;
+}
+
+std::vector<DownloadRun> find_download_runs(std::string_view script, int tag, DownloadState& state) {
+  std::vector<DownloadRun> runs;
+  Analyzer(tag, state, runs).script(script, 0, 0);
+  return runs;
 }
 
 }  // namespace vigil::scan::config

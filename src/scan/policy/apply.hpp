@@ -8,6 +8,7 @@
 
 #include "core/diagnostic.hpp"
 #include "formats/policy.hpp"
+#include "model/misconfiguration.hpp"
 #include "model/secret.hpp"
 #include "model/vulnerability.hpp"
 
@@ -39,6 +40,10 @@ std::string_view strip_dot_slash(std::string_view s);
 // are skipped (apply_policy warns about them).
 void apply_secret_policy(std::vector<model::SecretFinding>& secrets, const std::vector<PolicyInput>& inputs,
                          std::string_view today);
+
+// Misconfigurations: the same, with the check id ("download-and-execute") in place of the rule id.
+void apply_misconfiguration_policy(std::vector<model::Misconfiguration>& found, const std::vector<PolicyInput>& inputs,
+                                   std::string_view today);
 
 // Suppresses secrets whose fingerprint the baseline (a previous Vigil JSON report) lists.
 void apply_secret_baseline(std::vector<model::SecretFinding>& secrets, const std::vector<std::string>& fingerprints,

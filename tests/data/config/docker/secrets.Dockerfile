@@ -1,0 +1,21 @@
+FROM python:3.12-slim AS base
+
+ARG GITHUB_TOKEN
+ARG PIP_INDEX_URL
+ARG BUILD_VERSION=dev
+ENV DJANGO_SECRET_KEY=change-me-in-production \
+    DATABASE_URL=postgres://app@db:5432/app \
+    AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
+    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+ENV STRIPE_API_KEY sk_test_4eC39HqLyjWDarjtT1zdp7dc
+ENV POSTGRES_PASSWORD_FILE=/run/secrets/db_password \
+    SENTRY_AUTH_TOKEN= \
+    JWT_PUBLIC_KEY=/etc/keys/jwt.pub \
+    CACHE_KEY_PREFIX=v2 \
+    SSH_AUTH_SOCK=/run/ssh-agent.sock \
+    TOKEN_EXPIRY=3600 \
+    AUTH_ENABLED=true
+ENV NODE_GPG_KEYS="4ED778F539E3634C779C87C6D7062848A1AB005C 141F07595B7B3FFE74309A937405533BE57C7D57"
+
+RUN --mount=type=secret,id=pip_token,env=PIP_TOKEN pip install --no-cache-dir -r requirements.txt
+USER nobody
