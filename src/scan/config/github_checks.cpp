@@ -389,7 +389,12 @@ void lower_workflow(const Workflow& wf, Document& doc) {
   for (const auto& job : wf.jobs) {
     const std::string job_where = wf.is_action ? std::string("action") : "job " + job.id;
     if (job.container) doc.images.push_back({*job.container, job_where + " container"});
-    for (const auto& [name, image] : job.services) doc.images.push_back({image, job_where + " service " + name});
+    for (const auto& [name, image] : job.services) {
+      std::string where = job_where;
+      where += " service ";
+      where += name;
+      doc.images.push_back({image, std::move(where)});
+    }
     for (size_t i = 0; i < job.steps.size(); ++i) {
       const Step& step = job.steps[i];
       if (step.run) doc.scripts.push_back({&*step.run, where_of(wf, job, step, i)});
@@ -442,8 +447,9 @@ void check_template_injection(const ConfigCheck& check, const Document& doc, Fin
         });
       }
       if (!uses_action(step, "actions/github-script")) continue;
-      for (const auto& [key, value] : step.with) {
-        if (key != "script") continue;
+      for (const auto& input : step.with) {
+        if (input.first != "script") continue;
+        const formats::cicd::Located& value = input.second;
         // A multi-line script is a block scalar: its text starts on the line after `script: |`.
         const bool block = value.value.find('\n') != std::string::npos;
         find_tainted_expressions(value.value, [&](size_t at, std::string_view expr, const std::string& path) {

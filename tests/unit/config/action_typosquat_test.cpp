@@ -7,17 +7,11 @@
 namespace vigil::test {
 namespace {
 
-std::vector<std::string> messages(const ConfigScan& scan, std::string_view check) {
-  std::vector<std::string> out;
-  for (const auto& m : scan.of(check)) out.push_back(m.message);
-  return out;
-}
-
 TEST(ActionTyposquat, WorkflowSteps) {
   const auto scan = scan_config(".github/workflows/build.yml", read_data("config/github-perm/typosquat.yml"));
   ASSERT_TRUE(scan.warnings.empty()) << scan.warnings.front().message;
   EXPECT_EQ(scan.lines_of("action-typosquat"), (std::vector<int>{14, 22, 26, 44}));
-  EXPECT_EQ(messages(scan, "action-typosquat"),
+  EXPECT_EQ(scan.messages_of("action-typosquat"),
             (std::vector<std::string>{
                 "actons/checkout looks like actions/checkout",
                 "aws-action/configure-aws-credentials looks like aws-actions/configure-aws-credentials",
@@ -34,7 +28,7 @@ TEST(ActionTyposquat, CompositeAction) {
   const auto scan =
       scan_config(".github/actions/publish/action.yml", read_data("config/github-perm/composite/action.yml"));
   EXPECT_EQ(scan.lines_of("action-typosquat"), std::vector<int>{13});
-  EXPECT_EQ(messages(scan, "action-typosquat"),
+  EXPECT_EQ(scan.messages_of("action-typosquat"),
             std::vector<std::string>{"actlons/setup-node looks like actions/setup-node"});
 }
 
@@ -60,11 +54,12 @@ TEST(ActionTyposquat, OwnerLookalikesOfGithubsOrganisations) {
                                 "      - uses: githib/some-tool@main\n"
                                 "      - uses: actionsx/anything@v1\n"
                                 "      - uses: dockerhub/some-tool@v1\n");
-  EXPECT_EQ(messages(scan, "action-typosquat"), (std::vector<std::string>{
-                                                    "acti0ns/upload-artifact-v5: the owner acti0ns looks like actions",
-                                                    "githib/some-tool: the owner githib looks like github",
-                                                    "actionsx/anything: the owner actionsx looks like actions",
-                                                }));
+  EXPECT_EQ(scan.messages_of("action-typosquat"),
+            (std::vector<std::string>{
+                "acti0ns/upload-artifact-v5: the owner acti0ns looks like actions",
+                "githib/some-tool: the owner githib looks like github",
+                "actionsx/anything: the owner actionsx looks like actions",
+            }));
 }
 
 TEST(ActionTyposquat, MalformedUsesValues) {

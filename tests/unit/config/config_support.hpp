@@ -29,6 +29,11 @@ struct ConfigScan {
     for (const auto& m : of(check)) out.push_back(m.line);
     return out;
   }
+  [[nodiscard]] std::vector<std::string> messages_of(std::string_view check) const {
+    std::vector<std::string> out;
+    for (const auto& m : of(check)) out.push_back(m.message);
+    return out;
+  }
   [[nodiscard]] size_t count(std::string_view check) const { return of(check).size(); }
 };
 

@@ -14,18 +14,12 @@ ConfigScan scan_file(const std::string& name) {
   return scan_config("Dockerfile", read_data("config/docker/" + name));
 }
 
-std::vector<std::string> messages(const ConfigScan& s, std::string_view check) {
-  std::vector<std::string> out;
-  for (const auto& m : s.of(check)) out.push_back(m.message);
-  return out;
-}
-
 // ---- dockerfile-add-url ----
 
 TEST(DockerfileAddUrl, UrlsWithoutChecksumAndUnpinnedGitFire) {
   const auto s = scan_file("add-url.Dockerfile");
   EXPECT_EQ(s.lines_of("dockerfile-add-url"), (std::vector<int>{6, 7, 8, 9}));
-  EXPECT_EQ(messages(s, "dockerfile-add-url"),
+  EXPECT_EQ(s.messages_of("dockerfile-add-url"),
             (std::vector<std::string>{
                 "ADD downloads https://github.com/krallin/tini/releases/download/v0.19.0/tini-static-muslc-amd64 "
                 "without --checksum",
@@ -56,7 +50,7 @@ TEST(DockerfileAddUrl, GitWithoutRefAndSshFire) {
                              "FROM alpine:3.20\n"
                              "ADD git@github.com:acme/tools.git /src/tools\n"
                              "ADD git@github.com:acme/tools.git#main /src/main\n");
-  EXPECT_EQ(messages(s, "dockerfile-add-url"),
+  EXPECT_EQ(s.messages_of("dockerfile-add-url"),
             (std::vector<std::string>{
                 "ADD clones git@github.com:acme/tools.git at its default branch, without --checksum or a commit",
                 "ADD clones git@github.com:acme/tools.git at main, a branch or tag, without --checksum or a commit"}));
@@ -68,7 +62,7 @@ TEST(DockerfileSecretEnv, SecretNamesInEnvAndArgFire) {
   const auto s = scan_file("secrets.Dockerfile");
   EXPECT_EQ(s.lines_of("dockerfile-secret-in-env"), (std::vector<int>{3, 6, 9, 10}));
   EXPECT_EQ(
-      messages(s, "dockerfile-secret-in-env"),
+      s.messages_of("dockerfile-secret-in-env"),
       (std::vector<std::string>{"ARG GITHUB_TOKEN is a build argument: its value is recorded in the image history",
                                 "ENV DJANGO_SECRET_KEY is stored in the image config",
                                 "ENV AWS_SECRET_ACCESS_KEY is stored in the image config",
@@ -93,7 +87,7 @@ TEST(DockerfileSecretEnv, KeyNeedsAKindNextToIt) {
                              "ARG SIGNING_KEY\n"
                              "ENV NODE_GPG_KEY=4ED778F539E3634C779C87C6D7062848A1AB005C\n"
                              "USER app\n");
-  EXPECT_EQ(messages(s, "dockerfile-secret-in-env"),
+  EXPECT_EQ(s.messages_of("dockerfile-secret-in-env"),
             (std::vector<std::string>{"ENV PRIVATE_KEY is stored in the image config",
                                       "ENV apiKey is stored in the image config",
                                       "ARG SIGNING_KEY is a build argument: its value is recorded in the image "
@@ -118,7 +112,7 @@ TEST(DockerfileSecretEnv, ManyVariablesInOneInstructionKeepTheirLines) {
 TEST(DockerfileRunsAsRoot, NoUserInFinalStageFiresOnItsFrom) {
   const auto s = scan_file("python-official.Dockerfile");
   EXPECT_EQ(s.lines_of("dockerfile-runs-as-root"), (std::vector<int>{7}));
-  EXPECT_EQ(messages(s, "dockerfile-runs-as-root"),
+  EXPECT_EQ(s.messages_of("dockerfile-runs-as-root"),
             (std::vector<std::string>{"the final stage (FROM debian:bookworm-slim) sets no USER, so the container "
                                       "runs as root"}));
 }
@@ -126,7 +120,7 @@ TEST(DockerfileRunsAsRoot, NoUserInFinalStageFiresOnItsFrom) {
 TEST(DockerfileRunsAsRoot, BackToRootFiresOnThatUser) {
   const auto s = scan_file("nginx-back-to-root.Dockerfile");
   EXPECT_EQ(s.lines_of("dockerfile-runs-as-root"), (std::vector<int>{6}));
-  EXPECT_EQ(messages(s, "dockerfile-runs-as-root"),
+  EXPECT_EQ(s.messages_of("dockerfile-runs-as-root"),
             (std::vector<std::string>{"USER root is the last USER of the final stage"}));
 }
 
@@ -148,12 +142,12 @@ TEST(DockerfileRunsAsRoot, FollowsStageChains) {
                                  "FROM base AS app\nCOPY . /app\n"
                                  "FROM app\nCMD [\"/app/run\"]\n");
   EXPECT_EQ(chain.lines_of("dockerfile-runs-as-root"), (std::vector<int>{5}));
-  EXPECT_EQ(messages(chain, "dockerfile-runs-as-root"),
+  EXPECT_EQ(chain.messages_of("dockerfile-runs-as-root"),
             (std::vector<std::string>{"the final stage (FROM app, built on ubuntu:24.04) sets no USER, so the "
                                       "container runs as root"}));
   const auto inherited =
       scan_config("Dockerfile", "FROM ubuntu:24.04 AS Base\nUSER 0:0\nFROM base\nCMD [\"/app/run\"]\n");
-  EXPECT_EQ(messages(inherited, "dockerfile-runs-as-root"),
+  EXPECT_EQ(inherited.messages_of("dockerfile-runs-as-root"),
             (std::vector<std::string>{"USER 0:0 of stage Base is still in effect in the final stage"}));
   EXPECT_EQ(inherited.lines_of("dockerfile-runs-as-root"), (std::vector<int>{2}));
   // A builder stage without USER does not matter when the final stage is non-root.

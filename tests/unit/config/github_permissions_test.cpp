@@ -11,12 +11,6 @@ ConfigScan scan_workflow(const std::string& file) {
   return scan_config(".github/workflows/" + file, read_data("config/github-perm/" + file));
 }
 
-std::vector<std::string> messages(const ConfigScan& scan, std::string_view check) {
-  std::vector<std::string> out;
-  for (const auto& m : scan.of(check)) out.push_back(m.message);
-  return out;
-}
-
 TEST(PermissionsMissing, NamesTheJobsWithTheDefaultToken) {
   const auto scan = scan_workflow("ci-default-token.yml");
   ASSERT_TRUE(scan.warnings.empty()) << scan.warnings.front().message;
@@ -46,7 +40,7 @@ TEST(PermissionsMissing, OneJobWithoutPermissionsIsEnough) {
                                 "  b:\n"
                                 "    runs-on: ubuntu-latest\n"
                                 "    steps: [{run: make test}]\n");
-  EXPECT_EQ(messages(scan, "permissions-missing"),
+  EXPECT_EQ(scan.messages_of("permissions-missing"),
             std::vector<std::string>{"no permissions: at the top or in job b: it gets the repository's default token"});
   EXPECT_EQ(scan.lines_of("permissions-missing"), std::vector<int>{1});
 }
@@ -60,7 +54,7 @@ TEST(PermissionsWriteAll, TopLevelAndJob) {
   const auto scan = scan_workflow("write-all.yml");
   EXPECT_EQ(scan.lines_of("permissions-write-all"), (std::vector<int>{5, 26}));
   EXPECT_EQ(
-      messages(scan, "permissions-write-all"),
+      scan.messages_of("permissions-write-all"),
       (std::vector<std::string>{"the workflow grants write-all to every job", "job sync-labels grants write-all"}));
   // write-all is this check's finding, not an unused-write one per scope.
   EXPECT_EQ(scan.count("permissions-unused-write"), 0U);
@@ -75,7 +69,7 @@ TEST(PermissionsUnusedWrite, JobScopesNothingUses) {
   // lint writes nothing; format pushes (contents used); comment runs gh pr comment (pull-requests used, issues not).
   EXPECT_EQ(scan.lines_of("permissions-unused-write"), (std::vector<int>{15, 16, 49}));
   EXPECT_EQ(
-      messages(scan, "permissions-unused-write"),
+      scan.messages_of("permissions-unused-write"),
       (std::vector<std::string>{
           "job lint grants contents: write but none of its steps pushes, tags or releases",
           "job lint grants pull-requests: write but none of its steps opens, comments on or labels a pull request",
@@ -87,7 +81,7 @@ TEST(PermissionsUnusedWrite, TopLevelScopeNamesTheJobsThatInheritItForNothing) {
   const auto scan = scan_workflow("release-please.yml");
   // release-please uses both; docs pushes to gh-pages (contents) but opens no pull request; publish uses neither.
   EXPECT_EQ(scan.lines_of("permissions-unused-write"), (std::vector<int>{7, 8}));
-  EXPECT_EQ(messages(scan, "permissions-unused-write"),
+  EXPECT_EQ(scan.messages_of("permissions-unused-write"),
             (std::vector<std::string>{
                 "contents: write is granted to every job but job publish has no step that pushes, tags or releases",
                 "pull-requests: write is granted to every job but jobs publish, docs have no step that opens, comments "
@@ -102,7 +96,7 @@ TEST(PermissionsUnusedWrite, SilentWhenTheJobMayUseTheTokenInWaysNotListed) {
   const auto scan = scan_workflow("unaccounted-token-use.yml");
   EXPECT_EQ(scan.lines_of("permissions-unused-write"), std::vector<int>{63});
   EXPECT_EQ(
-      messages(scan, "permissions-unused-write"),
+      scan.messages_of("permissions-unused-write"),
       std::vector<std::string>{
           "job bump-version-no-credentials grants contents: write but none of its steps pushes, tags or releases"});
 }
@@ -112,7 +106,7 @@ TEST(PermissionsUnusedWrite, PackagesAndIdTokenForGhcrAndCosign) {
   // ghcr: the registry comes from env (ghcr.io) and cosign sign needs the OIDC token: both used. dockerhub pushes
   // to Docker Hub with its own credentials: packages: write is not needed there.
   EXPECT_EQ(scan.lines_of("permissions-unused-write"), std::vector<int>{57});
-  EXPECT_EQ(messages(scan, "permissions-unused-write"),
+  EXPECT_EQ(scan.messages_of("permissions-unused-write"),
             std::vector<std::string>{"job dockerhub grants packages: write but none of its steps publishes to GitHub "
                                      "Packages"});
 }
@@ -149,7 +143,7 @@ TEST(PermissionsUnusedWrite, IdTokenWithoutAnythingThatRequestsOne) {
                                 "          aws-region: eu-west-1\n"
                                 "      - run: aws s3 sync site/ s3://example-site\n");
   EXPECT_EQ(scan.lines_of("permissions-unused-write"), std::vector<int>{9});
-  EXPECT_EQ(messages(scan, "permissions-unused-write"),
+  EXPECT_EQ(scan.messages_of("permissions-unused-write"),
             std::vector<std::string>{"job deploy grants id-token: write but none of its steps requests an OIDC token"});
 }
 

@@ -11,17 +11,11 @@ ConfigScan scan_workflow(const std::string& file) {
   return scan_config(".github/workflows/" + file, read_data("config/github-perm/" + file));
 }
 
-std::vector<std::string> messages(const ConfigScan& scan, std::string_view check) {
-  std::vector<std::string> out;
-  for (const auto& m : scan.of(check)) out.push_back(m.message);
-  return out;
-}
-
 TEST(SecretsInherit, LocalAndOtherRepositoryCalls) {
   const auto scan = scan_workflow("reusable-callers.yml");
   ASSERT_TRUE(scan.warnings.empty()) << scan.warnings.front().message;
   EXPECT_EQ(scan.lines_of("secrets-inherit"), (std::vector<int>{15, 23}));
-  EXPECT_EQ(messages(scan, "secrets-inherit"),
+  EXPECT_EQ(scan.messages_of("secrets-inherit"),
             (std::vector<std::string>{
                 "job build passes every secret of this workflow to ./.github/workflows/build.yml",
                 "job deploy-staging passes every secret of this workflow to "
@@ -39,7 +33,7 @@ TEST(SecretsInWorkflowEnv, EachSecretInTheTopLevelEnv) {
   // vars.*, a file name containing "secrets." and GITHUB_TOKEN are not reported; job and service env are not
   // workflow-level.
   EXPECT_EQ(scan.lines_of("secrets-in-workflow-env"), (std::vector<int>{14, 15, 19}));
-  EXPECT_EQ(messages(scan, "secrets-in-workflow-env"),
+  EXPECT_EQ(scan.messages_of("secrets-in-workflow-env"),
             (std::vector<std::string>{
                 "env AWS_ACCESS_KEY_ID holds secrets.AWS_ACCESS_KEY_ID for every step of every job",
                 "env AWS_SECRET_ACCESS_KEY holds secrets.AWS_SECRET_ACCESS_KEY for every step of every job",
@@ -54,7 +48,7 @@ TEST(SecretsInWorkflowEnv, SilentWithoutSecrets) {
 TEST(SecretToThirdPartyAction, ReportsTheSecretTheActionAndItsPin) {
   const auto scan = scan_workflow("third-party-secrets.yml");
   EXPECT_EQ(scan.lines_of("secret-to-third-party-action"), (std::vector<int>{26, 30, 34}));
-  EXPECT_EQ(messages(scan, "secret-to-third-party-action"),
+  EXPECT_EQ(scan.messages_of("secret-to-third-party-action"),
             (std::vector<std::string>{
                 "secrets.CODECOV_TOKEN goes to action codecov/codecov-action@v4 as input token (v4 is a tag or "
                 "branch: whoever moves it gets the secret)",
@@ -71,7 +65,7 @@ TEST(SecretToThirdPartyAction, ReportsTheSecretTheActionAndItsPin) {
 TEST(SecretToThirdPartyAction, DockerLoginWithAHubToken) {
   const auto scan = scan_workflow("container-publish.yml");
   EXPECT_EQ(scan.lines_of("secret-to-third-party-action"), std::vector<int>{65});
-  EXPECT_EQ(messages(scan, "secret-to-third-party-action"),
+  EXPECT_EQ(scan.messages_of("secret-to-third-party-action"),
             std::vector<std::string>{"secrets.DOCKERHUB_TOKEN goes to action docker/login-action@v3 as input password "
                                      "(v3 is a tag or branch: whoever moves it gets the secret)"});
 }
@@ -80,7 +74,7 @@ TEST(SecretToThirdPartyAction, ReusableWorkflowOfAnotherRepository) {
   const auto scan = scan_workflow("reusable-callers.yml");
   // smoke-test passes a secret to this repository's own workflow: not reported.
   EXPECT_EQ(scan.lines_of("secret-to-third-party-action"), (std::vector<int>{29, 30}));
-  EXPECT_EQ(messages(scan, "secret-to-third-party-action").front(),
+  EXPECT_EQ(scan.messages_of("secret-to-third-party-action").front(),
             "secrets.HELM_REPO_PASSWORD goes to reusable workflow "
             "acme-platform/shared-workflows/.github/workflows/helm-publish.yml@"
             "2f1a4c9d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39 as secret HELM_REPO_PASSWORD (pinned to a commit SHA)");
@@ -106,7 +100,7 @@ TEST(SecretToThirdPartyAction, UnversionedAndBracketForms) {
                                 "          not-a-secret: ${{ github.event.inputs.mysecrets.x }}\n"
                                 "          plain: secrets.NOT_AN_EXPRESSION\n");
   EXPECT_EQ(scan.lines_of("secret-to-third-party-action"), (std::vector<int>{9, 10, 10}));
-  EXPECT_EQ(messages(scan, "secret-to-third-party-action").front(),
+  EXPECT_EQ(scan.messages_of("secret-to-third-party-action").front(),
             "secrets.DEPLOY_KEY goes to action some-org/deploy-action as input key (no version: whoever controls its "
             "default branch gets the secret)");
 }
