@@ -281,17 +281,43 @@ void write_secrets(const std::vector<model::SecretFinding>& secrets, std::ostrea
   }
 }
 
+void write_misconfiguration_rows(const std::vector<const model::Misconfiguration*>& found, bool with_fix,
+                                 std::ostream& out) {
+  for (const auto* m : found) {
+    const std::string where = m->line > 0 ? fmt::format("{}:{}", cell(m->path), m->line) : cell(m->path);
+    out << fmt::format("  {}  {}  {}{}\n", model::severity_name(m->severity), cell(m->check, 40), where,
+                       m->layer ? fmt::format(" (layer {})", m->layer->index) : "");
+    out << fmt::format("      {}\n", cell(m->message, 200));
+    if (with_fix) {
+      out << fmt::format("      fix: {}\n", cell(m->remediation, 200));
+    }
+  }
+}
+
 void write_misconfigurations(const std::vector<model::Misconfiguration>& found, std::ostream& out) {
   if (found.empty()) {
     out << "No misconfigurations found\n";
     return;
   }
-  out << "Misconfigurations\n\n";
+  std::vector<const model::Misconfiguration*> active;
+  std::vector<const model::Misconfiguration*> suppressed;
   for (const auto& m : found) {
-    const std::string where = m.line > 0 ? fmt::format("{}:{}", cell(m.path), m.line) : cell(m.path);
-    out << fmt::format("  {}  {}  {}{}\n", model::severity_name(m.severity), cell(m.check, 40), where,
-                       m.layer ? fmt::format(" (layer {})", m.layer->index) : "");
-    out << fmt::format("      {}\n      fix: {}\n", cell(m.message, 200), cell(m.remediation, 200));
+    (m.suppressed ? suppressed : active).push_back(&m);
+  }
+  // Most severe first; the scanner's order (path, line) inside a severity.
+  const auto by_severity = [](const auto* a, const auto* b) { return a->severity > b->severity; };
+  std::stable_sort(active.begin(), active.end(), by_severity);
+  out << "Misconfigurations\n\n";
+  if (!active.empty()) {
+    write_misconfiguration_rows(active, true, out);
+    out << '\n';
+  }
+  const vuln::Counts c = vuln::count(found);
+  out << fmt::format("{} misconfiguration{} ({} critical, {} high, {} medium, {} low), {} suppressed\n", c.total,
+                     c.total == 1 ? "" : "s", c.critical, c.high, c.medium, c.low, c.suppressed);
+  if (!suppressed.empty()) {
+    out << "\nSuppressed:\n";
+    write_misconfiguration_rows(suppressed, false, out);
   }
   out << '\n';
 }

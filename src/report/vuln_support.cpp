@@ -143,6 +143,14 @@ Counts count(const std::vector<model::SecretFinding>& secrets) {
   return c;
 }
 
+Counts count(const std::vector<model::Misconfiguration>& found) {
+  Counts c;
+  for (const auto& m : found) {
+    add_to(c, m.severity, m.suppressed.has_value());
+  }
+  return c;
+}
+
 std::string security_severity(const model::SeverityInfo& s) {
   if (has_score(s)) {
     std::array<char, 16> buf{};

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/misconfiguration.hpp"
 #include "model/secret.hpp"
 #include "model/vulnerability.hpp"
 
@@ -32,6 +33,7 @@ struct Counts {
 };
 Counts count(const std::vector<model::Vulnerability>& vulns);
 Counts count(const std::vector<model::SecretFinding>& secrets);
+Counts count(const std::vector<model::Misconfiguration>& found);
 
 // The CVSS base score is known (the model uses -1 for "none"; NaN and out-of-range values count as none).
 inline bool has_score(const model::SeverityInfo& s) {

@@ -29,7 +29,7 @@ constexpr std::array kChecks{
                 check_action_not_pinned},
     ConfigCheck{"image-not-pinned", Severity::Low, "Container image referenced without a digest",
                 "A tag can be re-pushed: the image a build or job runs may change under the same name.",
-                "Add the digest: FROM node:20@sha256:<digest> (tools such as Renovate keep it current).",
+                "Add the digest to the reference (node:20@sha256:<digest>); Renovate or Dependabot keep it current.",
                 check_image_not_pinned},
     ConfigCheck{"image-registry-not-allowed", Severity::High, "Image from a registry outside the allowlist",
                 "Images should come from the curated internal registry, where they were vetted before admission; "

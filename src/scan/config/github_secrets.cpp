@@ -60,14 +60,16 @@ std::string pin_note(std::string_view uses) {
   const size_t at = uses.find('@');
   if (at == std::string_view::npos) return "no version: whoever controls its default branch gets the secret";
   const std::string_view ref = uses.substr(at + 1);
-  if (is_sha(ref)) return "pinned to a commit SHA";
   return fmt::format("{} is a tag or branch: whoever moves it gets the secret", ref);
 }
 
-// GitHub's own, trusted owners' (--trusted-action-owner) and this repository's code are not third parties.
+// GitHub's own, trusted owners' (--trusted-action-owner) and this repository's code are not third parties. Nor is
+// code pinned to a commit SHA: it is what was reviewed, and nobody can move it (recommended practice for
+// actions that need a token, such as codecov/codecov-action, so reporting it would only be noise).
 bool is_third_party(std::string_view uses, const ConfigOptions* options) {
   uses = trim(uses);
   if (uses.empty() || starts_with(uses, "./") || starts_with(uses, "docker://")) return false;
+  if (const size_t at = uses.rfind('@'); at != std::string_view::npos && is_sha(uses.substr(at + 1))) return false;
   static const ConfigOptions kDefaults;
   return !(options != nullptr ? *options : kDefaults).first_party_action(uses) &&
          uses.find('/') != std::string_view::npos;

@@ -256,3 +256,27 @@ TEST(GithubChecks, QuietOnOrdinaryWorkflows) {
 
 }  // namespace
 }  // namespace vigil::test
+
+namespace vigil::test {
+namespace {
+
+// Seen on real workflows (urllib3, charset_normalizer, argcomplete): the SLSA generator must be called by tag,
+// and psf/black@stable names a branch.
+TEST(ActionNotPinned, SlsaGeneratorByTagIsAcceptedAndStableIsABranch) {
+  const auto scan = scan_config(".github/workflows/release.yml",
+                                "on: push\n"
+                                "permissions: {}\n"
+                                "jobs:\n"
+                                "  provenance:\n"
+                                "    uses: slsa-framework/slsa-github-generator/.github/workflows/"
+                                "generator_generic_slsa3.yml@v2.0.0\n"
+                                "  lint:\n"
+                                "    runs-on: ubuntu-24.04\n"
+                                "    steps:\n"
+                                "      - uses: psf/black@stable\n");
+  EXPECT_EQ(scan.messages_of("action-not-pinned"),
+            std::vector<std::string>{"psf/black@stable is pinned to a branch (stable), not a commit SHA"});
+}
+
+}  // namespace
+}  // namespace vigil::test
