@@ -1,5 +1,5 @@
-// A risky configuration found by a check (image config now; CI workflows and Dockerfiles next): which check,
-// how bad, where, and what to do about it.
+// A risky configuration found by a check (image config, CI workflows, Dockerfiles, scripts): which check, how
+// bad, where, and what to do about it.
 #pragma once
 
 #include <optional>
@@ -17,6 +17,7 @@ struct Misconfiguration {
   std::string title;        // what the check looks for
   std::string message;      // what this finding is, specifically
   std::string remediation;  // what to do
+  std::string explanation;  // why it matters (SARIF rule help; not in the JSON report, which repeats no docs)
   std::string path;         // relative to the scan root; "image-config/..." for image config checks
   int line = 0;             // 1-based; 0 when the finding is about the whole file
   LayerPtr layer;           // images: the layer the line made, when there is one

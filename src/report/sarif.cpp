@@ -290,12 +290,16 @@ std::map<std::string, size_t> add_misconfiguration_rules(const std::vector<model
     }
     const std::string title = vuln::printable(m->title);
     const std::string fix = vuln::printable(m->remediation);
-    const std::string help_text = fmt::format("{}\n{}", title, fix);
-    const std::string help_markdown = fmt::format("**{}**\n\n{}", md(title), md(fix));
+    const std::string why = vuln::printable(m->explanation);
+    const std::string help_text =
+        why.empty() ? fmt::format("{}\n{}", title, fix) : fmt::format("{}\n{}\n{}", title, why, fix);
+    const std::string help_markdown = why.empty()
+                                          ? fmt::format("**{}**\n\n{}", md(title), md(fix))
+                                          : fmt::format("**{}**\n\n{}\n\n**Fix:** {}", md(title), md(why), md(fix));
     rule_list.push_back(Json{
         {"id", id},
         {"shortDescription", {{"text", vuln::truncate(title, kMaxShortDescription)}}},
-        {"fullDescription", {{"text", title}}},
+        {"fullDescription", {{"text", why.empty() ? title : why}}},
         {"help", {{"text", help_text}, {"markdown", help_markdown}}},
         {"defaultConfiguration", {{"level", level_of(m->severity)}}},
         {"properties", std::move(properties)},

@@ -86,8 +86,11 @@ class ScanConfigTest(unittest.TestCase):
         locations = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                       r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in results}
         self.assertEqual(locations, EXPECTED)
-        rules = {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
-        self.assertEqual(rules, {check for _, _, check in EXPECTED})
+        rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+        self.assertEqual(set(rules), {check for _, _, check in EXPECTED})
+        # Rule help explains why, not only what: the check table's explanation text.
+        self.assertIn("Codecov", rules["download-and-execute"]["fullDescription"]["text"])
+        self.assertIn("Fix:", rules["untrusted-checkout"]["help"]["markdown"])
 
     def test_fail_on_gates_on_misconfigurations(self):
         self.assertEqual(run("scan", "fs", self.project, "--scanners", "config", "--fail-on", "critical",

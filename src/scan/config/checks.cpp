@@ -131,6 +131,7 @@ void Findings::add(const ConfigCheck& check, int line, std::string message) {
   m.title = std::string(check.title);
   m.message = std::move(message);
   m.remediation = std::string(check.remediation);
+  m.explanation = std::string(check.explanation);
   m.path = doc_.path;
   m.line = line;
   out_.push_back(std::move(m));

@@ -33,6 +33,7 @@ model::Misconfiguration finding(const Check& check, std::string message, std::st
           std::string(check.title),
           std::move(message),
           std::string(check.remediation),
+          {},
           std::string(path),
           line,
           nullptr,
