@@ -33,6 +33,8 @@ seed_dir() {
     gitlab_ci) echo config/gitlab ;;
     dockerfile) echo config/docker ;;
     config_scan) echo config ;;
+    watch_events) echo watch/events ;;
+    watch_rules) echo watch/rules ;;
     *) echo "" ;;
   esac
 }

@@ -22,5 +22,7 @@ void define_scan(CLI::App& app, int& exit_code);
 void define_sbom(CLI::App& app, int& exit_code);
 void define_version(CLI::App& app, int& exit_code);
 void define_db(CLI::App& app, int& exit_code);
+void define_rules(CLI::App& app, int& exit_code);  // rules_command.cpp: vigil rules check|list
+void define_watch(CLI::App& app, int& exit_code);  // watch_command.cpp: vigil watch
 
 }  // namespace vigil::cli

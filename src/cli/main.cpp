@@ -12,10 +12,9 @@
 namespace {
 
 constexpr std::array kCommands{
-    vigil::cli::Command{"scan", vigil::cli::define_scan},
-    vigil::cli::Command{"sbom", vigil::cli::define_sbom},
-    vigil::cli::Command{"db", vigil::cli::define_db},
-    vigil::cli::Command{"version", vigil::cli::define_version},
+    vigil::cli::Command{"scan", vigil::cli::define_scan},   vigil::cli::Command{"sbom", vigil::cli::define_sbom},
+    vigil::cli::Command{"db", vigil::cli::define_db},       vigil::cli::Command{"watch", vigil::cli::define_watch},
+    vigil::cli::Command{"rules", vigil::cli::define_rules}, vigil::cli::Command{"version", vigil::cli::define_version},
 };
 
 }  // namespace
@@ -29,13 +28,14 @@ int main(int argc, char** argv) {
   std::setlocale(LC_CTYPE, "C.UTF-8");
   CLI::App app{
       "Vigil: software supply-chain security.\n"
-      "Inventories OS and language packages of directories, root filesystems and SBOMs, matches them\n"
-      "against a local OSV vulnerability database, and writes tables, Vigil JSON, SARIF, CycloneDX 1.5\n"
-      "and SPDX 2.3.\n\n"
+      "Inventories OS and language packages of directories, root filesystems, images and SBOMs, matches them\n"
+      "against a local OSV vulnerability database, finds hard-coded secrets and risky CI/Dockerfile config,\n"
+      "and writes tables, Vigil JSON, SARIF, CycloneDX 1.5 and SPDX 2.3.\n\n"
       "Examples:\n"
       "  vigil db update                            fetch the OSV vulnerability feeds\n"
       "  vigil scan fs ./my-project --fail-on high  packages and vulnerabilities; exit 1 on high or critical\n"
       "  vigil scan rootfs / --format json          this machine as JSON\n"
+      "  vigil scan fs . --scanners config          risky workflows, Dockerfiles and scripts\n"
       "  vigil sbom / --format cyclonedx -o bom.json\n",
       "vigil"};
   app.set_version_flag("--version", fmt::format("vigil {}", vigil::kVersion));

@@ -29,7 +29,8 @@ const Target kTargets[] = {
     {"fs",
      "PATH",
      "directory or file to scan",
-     "scan a directory tree or a single file (lockfiles, manifests, installed packages, binaries)",
+     "scan a directory tree or a single file: lockfiles, manifests, installed packages and binaries for packages; "
+     "every file for secrets; CI workflows, GitLab CI, Dockerfiles and shell scripts for risky config",
      "Examples:\n"
      "  vigil scan fs .                              packages and known vulnerabilities of this tree\n"
      "  vigil scan fs . --fail-on high               CI gate: exit 1 on a high or critical finding\n"

@@ -1,0 +1,283 @@
+// The process tree: a map pid -> node, filled from a /proc snapshot and kept current by fork/exec/exit events.
+// Bounded by max_processes (exited processes go first, then the longest known) and by linger for exited ones.
+#include "watch/process_tree.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+namespace vigil::watch {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxProcFileBytes = 64U << 10U;
+constexpr size_t kMaxArgs = 4096;
+
+std::string read_small_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text(kMaxProcFileBytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return text;
+}
+
+std::string read_link(const fs::path& path) {
+  std::error_code ec;
+  auto target = fs::read_symlink(path, ec);
+  return ec ? std::string() : target.string();
+}
+
+bool is_hex64(std::string_view s) {
+  return s.size() >= 64 &&
+         std::all_of(s.begin(), s.begin() + 64, [](unsigned char c) { return std::isxdigit(c) && !std::isupper(c); });
+}
+
+// Container runtimes name the cgroup after the container's 64-hex id; the prefixes are the runtimes' spellings.
+constexpr std::string_view kContainerPrefixes[] = {"docker-", "/docker/", "cri-containerd-", "crio-", "libpod-"};
+
+// The container's full 64-hex id (outputs may shorten it) from /proc/PID/cgroup text; "" when none is named.
+std::string container_id_from_line(std::string_view line) {
+  for (const auto prefix : kContainerPrefixes) {
+    for (size_t at = line.find(prefix); at != std::string_view::npos; at = line.find(prefix, at + 1)) {
+      const std::string_view rest = line.substr(at + prefix.size());
+      if (is_hex64(rest)) return std::string(rest.substr(0, 64));
+    }
+  }
+  // kubepods paths put the pod first: ".../kubepods/burstable/pod<uid>/<64hex>".
+  const size_t slash = line.find_last_of('/');
+  if (line.find("kubepods") != std::string_view::npos && slash != std::string_view::npos &&
+      is_hex64(line.substr(slash + 1))) {
+    return std::string(line.substr(slash + 1, 64));
+  }
+  return {};
+}
+
+std::string container_id_from_cgroup(std::string_view cgroup_text) {
+  while (!cgroup_text.empty()) {
+    const size_t end = cgroup_text.find('\n');
+    if (auto id = container_id_from_line(cgroup_text.substr(0, end)); !id.empty()) return id;
+    if (end == std::string_view::npos) break;
+    cgroup_text.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+// Skips leading blanks, then reads a decimal number; false when there is none.
+template <class T>
+bool read_number(std::string_view text, T& out) {
+  const size_t start = text.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return false;
+  const auto [end, ec] = std::from_chars(text.data() + start, text.data() + text.size(), out);
+  return ec == std::errc() && end != text.data() + start;
+}
+
+// "123 (my (odd) comm) S 1 ...": comm may hold spaces and parentheses, so the fields start after the last ')'.
+bool parse_stat(std::string_view stat, ProcessNode& node) {
+  const size_t open = stat.find('(');
+  const size_t close = stat.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return false;
+  node.comm = std::string(stat.substr(open + 1, close - open - 1));
+  const std::string_view rest = stat.substr(close + 1);  // " S 1 ..."
+  const size_t state = rest.find_first_not_of(' ');
+  return state != std::string_view::npos && read_number(rest.substr(state + 1), node.ppid);
+}
+
+// The real uid: the first number of status's "Uid:" line (0 when missing).
+uint32_t real_uid(std::string_view status) {
+  const size_t at = status.find("\nUid:");
+  uint32_t uid = 0;
+  if (at == std::string_view::npos || !read_number(status.substr(at + 5), uid)) return 0;
+  return uid;
+}
+
+std::vector<std::string> split_nul(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty() && out.size() < kMaxArgs) {
+    const size_t end = text.find('\0');
+    out.emplace_back(text.substr(0, end));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+std::optional<ProcessNode> read_process(const fs::path& dir, int32_t pid) {
+  ProcessNode node;
+  node.pid = pid;
+  if (!parse_stat(read_small_file(dir / "stat"), node)) return std::nullopt;
+  node.uid = real_uid(read_small_file(dir / "status"));
+  node.argv = split_nul(read_small_file(dir / "cmdline"));
+  node.exe = read_link(dir / "exe");
+  node.cwd = read_link(dir / "cwd");
+  node.container_id = container_id_from_cgroup(read_small_file(dir / "cgroup"));
+  return node;
+}
+
+}  // namespace
+
+struct ProcessTree::Impl {
+  ProcessTreeOptions options;
+  std::unordered_map<int32_t, ProcessNode> nodes;
+  // Eviction order, checked lazily (a row whose node is gone or was replaced is skipped): exited processes by exit
+  // time, every process by when it was added.
+  std::deque<std::pair<uint64_t, int32_t>> exited;
+  std::deque<std::pair<uint64_t, int32_t>> added;
+  uint64_t sequence = 0;                           // increases per add; `added` rows carry it
+  std::unordered_map<int32_t, uint64_t> added_at;  // pid -> its row's sequence
+
+  ProcessNode& add(ProcessNode node) {
+    const int32_t pid = node.pid;
+    nodes[pid] = std::move(node);
+    added.emplace_back(++sequence, pid);
+    added_at[pid] = sequence;
+    enforce_bound(pid);
+    return nodes[pid];
+  }
+
+  void erase(int32_t pid) {
+    nodes.erase(pid);
+    added_at.erase(pid);
+  }
+
+  // Evicts until within max_processes; `keep` (the process just added) stays even when the bound is tiny.
+  void enforce_bound(int32_t keep) {
+    while (nodes.size() > options.max_processes && !exited.empty()) {
+      const auto [exit_ns, pid] = exited.front();
+      exited.pop_front();
+      const auto it = nodes.find(pid);
+      if (it != nodes.end() && it->second.exit_ns == exit_ns && exit_ns != 0) erase(pid);
+    }
+    while (nodes.size() > options.max_processes && !added.empty()) {
+      const auto [seq, pid] = added.front();
+      if (pid == keep && nodes.size() == 1) break;
+      added.pop_front();
+      const auto it = added_at.find(pid);
+      if (it != added_at.end() && it->second == seq) erase(pid);
+    }
+    if (added.size() > 2 * nodes.size() + 1024) compact();
+  }
+
+  void compact() {
+    std::erase_if(added, [&](const auto& row) {
+      const auto it = added_at.find(row.second);
+      return it == added_at.end() || it->second != row.first;
+    });
+  }
+
+  void expire(uint64_t now) {
+    while (!exited.empty() && exited.front().first + options.linger_ns < now) {
+      const auto [exit_ns, pid] = exited.front();
+      exited.pop_front();
+      const auto it = nodes.find(pid);
+      if (it != nodes.end() && it->second.exit_ns == exit_ns) erase(pid);
+    }
+  }
+
+  // The acting process, added with what the event says when unknown (started before the snapshot, or lost).
+  ProcessNode& actor(const model::Event& event) {
+    auto it = nodes.find(event.pid);
+    if (it == nodes.end()) {
+      ProcessNode node;
+      node.pid = event.pid;
+      node.ppid = event.ppid;
+      node.uid = event.uid;
+      node.comm = event.comm;
+      node.cgroup_id = event.cgroup_id;
+      node.start_ns = event.time_ns;
+      return add(std::move(node));
+    }
+    ProcessNode& node = it->second;
+    if (event.ppid != 0) node.ppid = event.ppid;  // reparenting when the parent exits
+    node.uid = event.uid;
+    if (!event.comm.empty()) node.comm = event.comm;
+    return node;
+  }
+
+  void fork(const model::Event& event) {
+    if (event.child_pid <= 0 || event.child_pid == event.pid) return;
+    ProcessNode child = actor(event);  // a copy: the child inherits program, arguments, cwd and container
+    child.pid = event.child_pid;
+    child.ppid = event.pid;
+    child.start_ns = event.time_ns;
+    child.exit_ns = 0;
+    add(std::move(child));
+  }
+
+  void exec(const model::Event& event) {
+    ProcessNode& node = actor(event);
+    node.exe = event.filename;
+    node.argv.assign(event.argv.begin(), event.argv.begin() + std::min(event.argv.size(), kMaxArgs));
+    node.env.assign(event.env.begin(), event.env.begin() + std::min(event.env.size(), kMaxArgs));
+    if (!event.cwd.empty()) node.cwd = event.cwd;
+    if (event.comm.empty()) node.comm = fs::path(event.filename).filename().string().substr(0, 15);
+  }
+
+  void exit(const model::Event& event) {
+    if (event.tid != 0 && event.tid != event.pid) return;  // a thread ended, not the process
+    ProcessNode& node = actor(event);
+    node.exit_ns = std::max<uint64_t>(event.time_ns, 1);
+    exited.emplace_back(node.exit_ns, node.pid);
+    enforce_bound(node.pid);
+  }
+};
+
+ProcessTree::ProcessTree(ProcessTreeOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+}
+ProcessTree::~ProcessTree() = default;
+
+void ProcessTree::snapshot(const std::string& proc_root) {
+  std::error_code ec;
+  for (fs::directory_iterator it(proc_root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name.size() > 9 || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    const auto pid = static_cast<int32_t>(std::stol(name));
+    if (pid <= 0 || impl_->nodes.contains(pid)) continue;
+    if (auto node = read_process(it->path(), pid)) impl_->add(std::move(*node));
+  }
+}
+
+void ProcessTree::apply(const model::Event& event) {
+  impl_->expire(event.time_ns);
+  switch (event.type) {
+    case model::EventType::Fork: impl_->fork(event); break;
+    case model::EventType::Exec: impl_->exec(event); break;
+    case model::EventType::Exit: impl_->exit(event); break;
+    default: impl_->actor(event); break;
+  }
+}
+
+const ProcessNode* ProcessTree::find(int32_t pid) const {
+  const auto it = impl_->nodes.find(pid);
+  return it == impl_->nodes.end() ? nullptr : &it->second;
+}
+
+std::vector<const ProcessNode*> ProcessTree::ancestors(int32_t pid, size_t max) const {
+  std::vector<const ProcessNode*> out;
+  const ProcessNode* node = find(pid);
+  while (node != nullptr && out.size() < max && node->pid > 1 && node->ppid > 0) {
+    const ProcessNode* parent = find(node->ppid);
+    // A recorded or reused pid can make a loop; a process is never its own ancestor.
+    if (parent == nullptr || parent->pid == pid || std::find(out.begin(), out.end(), parent) != out.end()) {
+      break;
+    }
+    out.push_back(parent);
+    node = parent;
+  }
+  return out;
+}
+
+size_t ProcessTree::size() const {
+  return impl_->nodes.size();
+}
+}  // namespace vigil::watch

@@ -1,0 +1,58 @@
+// The process tree the sensor keeps: every live process with its program, command line and parent, from a
+// start-up snapshot (/proc) kept current by fork/exec/exit events. Bounded: at most max_processes entries (the
+// oldest exited ones go first) and exited processes are kept only for `linger` so late events still resolve.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/event.hpp"
+
+namespace vigil::watch {
+
+struct ProcessNode {
+  int32_t pid = 0;
+  int32_t ppid = 0;
+  uint32_t uid = 0;
+  std::string comm;
+  std::string exe;                // the file last executed ("" before any exec seen)
+  std::vector<std::string> argv;  // of that exec
+  std::vector<std::string> env;   // names (or NAME=value) of that exec
+  std::string cwd;
+  uint64_t cgroup_id = 0;
+  std::string container_id;  // from the cgroup path when it names one (docker/containerd/podman/crio); else ""
+  uint64_t start_ns = 0;     // first seen (fork or snapshot)
+  uint64_t exit_ns = 0;      // 0 while running
+};
+
+struct ProcessTreeOptions {
+  size_t max_processes = 65536;
+  uint64_t linger_ns = 30'000'000'000ULL;  // exited processes stay findable for 30 s
+};
+
+class ProcessTree {
+ public:
+  explicit ProcessTree(ProcessTreeOptions options = {});
+  ~ProcessTree();
+  ProcessTree(const ProcessTree&) = delete;
+  ProcessTree& operator=(const ProcessTree&) = delete;
+
+  // Reads /proc (or another procfs root, for tests) once: every process with its exe, cmdline, cgroup.
+  void snapshot(const std::string& proc_root = "/proc");
+  // Fork adds the child, Exec replaces exe/argv/env/cwd, Exit marks it exited; other events add an unknown pid
+  // with what the event says (comm, uid, ppid), so rules still see something.
+  void apply(const model::Event& event);
+  // nullptr when unknown.
+  [[nodiscard]] const ProcessNode* find(int32_t pid) const;
+  // Parent, grandparent, ... up to max (stops at pid 0/1 or an unknown pid).
+  [[nodiscard]] std::vector<const ProcessNode*> ancestors(int32_t pid, size_t max = 16) const;
+  [[nodiscard]] size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::watch

