@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "core/strings.hpp"
 
@@ -116,6 +117,11 @@ constexpr std::array kChecks{
 };
 
 }  // namespace
+
+bool is_commit_sha(std::string_view ref) {
+  return (ref.size() == 40 || ref.size() == 64) &&
+         std::all_of(ref.begin(), ref.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
 
 bool ConfigOptions::first_party_action(std::string_view uses) const {
   const std::string_view owner = uses.substr(0, uses.find('/'));

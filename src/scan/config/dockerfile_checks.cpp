@@ -158,14 +158,6 @@ void lower_dockerfile(const Dockerfile& dockerfile, Document& doc) {
 
 namespace {
 
-bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
-}
-
-bool is_commit(std::string_view s) {
-  return (s.size() == 40 || s.size() == 64) && is_hex(s);
-}
-
 bool is_git_url(std::string_view url) {
   const std::string lower = to_lower(url);
   if (starts_with(lower, "git@") || starts_with(lower, "git://") || starts_with(lower, "ssh://")) return true;
@@ -177,14 +169,14 @@ bool is_git_url(std::string_view url) {
 bool git_pinned(std::string_view url) {
   if (const size_t hash = url.find('#'); hash != std::string_view::npos) {
     const std::string_view ref = url.substr(hash + 1);
-    return is_commit(ref.substr(0, ref.find(':')));
+    return is_commit_sha(ref.substr(0, ref.find(':')));
   }
   if (const size_t q = url.find('?'); q != std::string_view::npos) {
     for (auto param : split(url.substr(q + 1), '&')) {
       const size_t eq = param.find('=');
       if (eq == std::string_view::npos) continue;
       const std::string_view key = param.substr(0, eq);
-      if ((key == "ref" || key == "checksum") && is_commit(param.substr(eq + 1))) return true;
+      if ((key == "ref" || key == "checksum") && is_commit_sha(param.substr(eq + 1))) return true;
     }
   }
   return false;

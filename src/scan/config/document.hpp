@@ -50,6 +50,10 @@ struct Document {
 };
 
 // Fill scripts and images from the model (the pointers must outlive the document).
+// A full git commit id: 40 (SHA-1) or 64 (SHA-256) hex digits. What "pinned" means for actions, reusable
+// workflows, GitLab includes and git URLs in Dockerfiles.
+bool is_commit_sha(std::string_view ref);
+
 void lower_workflow(const formats::cicd::Workflow& workflow, Document& doc);
 void lower_gitlab(const formats::cicd::GitlabCi& gitlab, Document& doc);
 void lower_dockerfile(const formats::cicd::Dockerfile& dockerfile, Document& doc);

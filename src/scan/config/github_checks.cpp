@@ -85,7 +85,7 @@ std::string pin_problem(std::string_view uses, const ConfigOptions& options) {
   const size_t at = uses.rfind('@');
   if (at == std::string_view::npos) return fmt::format("{} has no @ref: it runs the default branch", uses);
   const std::string_view ref = uses.substr(at + 1);
-  if (is_hex(ref) && (ref.size() == 40 || ref.size() == 64)) return "";
+  if (is_commit_sha(ref)) return "";
   if (is_hex(ref) && ref.size() >= 7) return fmt::format("{} is pinned to a short SHA, not a full commit SHA", uses);
   for (std::string_view branch :
        {"main", "master", "dev", "develop", "trunk", "latest", "stable", "nightly", "next", "edge", "canary"}) {

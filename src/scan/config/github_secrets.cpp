@@ -50,11 +50,6 @@ std::vector<std::string> secrets_in(std::string_view value) {
   return names;
 }
 
-bool is_sha(std::string_view ref) {
-  return ref.size() == 40 &&
-         std::all_of(ref.begin(), ref.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 // How far the reference can be trusted, for messages.
 std::string pin_note(std::string_view uses) {
   const size_t at = uses.find('@');
@@ -69,7 +64,8 @@ std::string pin_note(std::string_view uses) {
 bool is_third_party(std::string_view uses, const ConfigOptions* options) {
   uses = trim(uses);
   if (uses.empty() || starts_with(uses, "./") || starts_with(uses, "docker://")) return false;
-  if (const size_t at = uses.rfind('@'); at != std::string_view::npos && is_sha(uses.substr(at + 1))) return false;
+  if (const size_t at = uses.rfind('@'); at != std::string_view::npos && is_commit_sha(uses.substr(at + 1)))
+    return false;
   static const ConfigOptions kDefaults;
   return !(options != nullptr ? *options : kDefaults).first_party_action(uses) &&
          uses.find('/') != std::string_view::npos;

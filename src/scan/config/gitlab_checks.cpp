@@ -14,14 +14,6 @@ namespace {
 
 using formats::cicd::GitlabInclude;
 
-bool is_commit_sha(std::string_view ref) {
-  if (ref.size() != 40 && ref.size() != 64) return false;
-  for (char c : ref) {
-    if (std::isxdigit(static_cast<unsigned char>(c)) == 0) return false;
-  }
-  return true;
-}
-
 // The number of dot-separated numeric parts at the start of a version ("v1.2.3-rc.1" has 3), 0 if none.
 int version_parts(std::string_view v) {
   if (!v.empty() && (v.front() == 'v' || v.front() == 'V')) v.remove_prefix(1);
