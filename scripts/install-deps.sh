@@ -9,6 +9,8 @@ build_packages=(
   libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-dev
   libtomlplusplus-dev libpugixml-dev libarchive-dev libsqlite3-dev zlib1g-dev libssl-dev libcurl4-openssl-dev
   libhyperscan-dev libpcre2-dev libgit2-dev
+  # the eBPF sensor: libbpf, and clang + bpftool to build its probes into a skeleton
+  libbpf-dev libelf-dev bpftool clang llvm
 )
 test_packages=(
   libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging git

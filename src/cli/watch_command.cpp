@@ -1,13 +1,18 @@
-// `vigil watch`: runs the runtime rules over events. This build has no live sensor yet, so it replays recorded
-// events (JSON lines, docs/watch.md) through the engine and writes one detection per line.
+// `vigil watch`: runs the runtime rules over events from the live eBPF sensor (watch/ebpf/) or from a recording
+// (--replay, JSON lines, docs/watch.md) and writes one detection per line. --record keeps the live events.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -18,6 +23,7 @@
 #include "core/unique_fd.hpp"
 #include "formats/events.hpp"
 #include "watch/detection_json.hpp"
+#include "watch/ebpf/sensor.hpp"
 #include "watch/engine.hpp"
 
 namespace vigil::cli {
@@ -26,15 +32,20 @@ namespace {
 constexpr size_t kMaxLineBytes = 4U << 20U;  // longer lines are skipped with a warning, never held whole
 constexpr int kMaxWarnings = 20;
 
-const char* const kNoSensor =
-    "error: the eBPF sensor is not part of this build yet; use --replay FILE (recorded events)";
+constexpr int kPollMs = 10;  // records wait at most this long in the ring buffer (detection latency)
 
 struct WatchOptions {
   std::vector<std::string> rules;
   std::string output;
   std::string replay;
   std::string record;
+  std::string cgroup;
+  std::vector<int32_t> ignore_pids;
+  bool env_values = false;
+  double duration = 0;
 };
+
+std::atomic<bool> g_stop{false};
 
 // Reads a file or stdin line by line with a bounded buffer; over-long lines are reported, not kept.
 class LineReader {
@@ -135,9 +146,79 @@ int replay(int fd, const std::string& name, watch::Engine& engine, std::string& 
   return bad;
 }
 
+// Opens FILE for streaming (detections or recorded events as they happen); "" or "-" is stdout.
+std::ostream* open_stream(const std::string& path, std::ofstream& file) {
+  if (path.empty() || path == "-") return &std::cout;
+  file.open(path, std::ios::out | std::ios::trunc);
+  return file ? &file : nullptr;
+}
+
+int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
+  if (auto missing = watch::ebpf::missing_privileges(); !missing.empty()) {
+    std::cerr << "error: " << missing << '\n';
+    return kExitError;
+  }
+  std::ofstream output_file;
+  std::ofstream record_file;
+  std::ostream* out = open_stream(options.output, output_file);
+  if (out == nullptr) {
+    std::cerr << fmt::format("error: {}: cannot open for writing: {}\n", options.output, std::strerror(errno));
+    return kExitError;
+  }
+  std::ostream* record = options.record.empty() ? nullptr : open_stream(options.record, record_file);
+  if (!options.record.empty() && record == nullptr) {
+    std::cerr << fmt::format("error: {}: cannot open for writing: {}\n", options.record, std::strerror(errno));
+    return kExitError;
+  }
+  watch::ebpf::SensorOptions sensor_options;
+  if (record == nullptr) sensor_options.types = rules.wanted_event_types();  // recording keeps every type
+  sensor_options.cgroup_path = options.cgroup;
+  sensor_options.ignored_pids = options.ignore_pids;
+  sensor_options.env_values = options.env_values;
+  auto sensor = watch::ebpf::Sensor::start(sensor_options);
+  if (!sensor) {
+    std::cerr << "error: " << sensor.error().message << '\n';
+    return kExitError;
+  }
+  struct sigaction action{};
+  action.sa_handler = [](int) { g_stop = true; };
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+
+  watch::Engine engine(rules, watch::EngineOptions{}, [out](const watch::Detection& d) {
+    *out << watch::detection_json(d) << '\n' << std::flush;
+  });
+  engine.tree().snapshot();
+  std::cerr << fmt::format("vigil watch: {} probes attached ({}), {} rules; watching{}\n", (*sensor)->attached_probes(),
+                           (*sensor)->backend(), rules.rules().size(),
+                           options.cgroup.empty() ? "" : " cgroup " + options.cgroup)
+            << std::flush;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.duration);
+  const std::function<void(model::Event&&)> sink = [&](model::Event&& event) {
+    if (record != nullptr) *record << formats::events::write_event(event) << '\n';
+    engine.process(event);
+  };
+  int status = kExitOk;
+  while (!g_stop && (options.duration <= 0 || std::chrono::steady_clock::now() < deadline)) {
+    auto polled = (*sensor)->poll(kPollMs, sink);
+    if (!polled) {
+      std::cerr << "error: " << polled.error().message << '\n';
+      status = kExitError;
+      break;
+    }
+    if (record != nullptr && *polled > 0) record->flush();
+  }
+  (void)(*sensor)->poll(0, sink);  // what the probes wrote before we stopped
+  engine.flush();
+  if (record != nullptr) record->flush();
+  const auto stats = (*sensor)->stats();
+  std::cerr << fmt::format("vigil watch: stopped; {} events, {} dropped\n", stats.events, stats.dropped);
+  return status;
+}
+
 int run_watch(const WatchOptions& options) {
-  if (options.replay.empty() || !options.record.empty()) {
-    std::cerr << kNoSensor << '\n';
+  if (!options.replay.empty() && !options.record.empty()) {
+    std::cerr << "error: --record keeps the live sensor's events; it cannot be combined with --replay\n";
     return kExitError;
   }
   std::vector<watch::LoadProblem> problems;
@@ -147,6 +228,7 @@ int run_watch(const WatchOptions& options) {
     for (const auto& p : problems) std::cerr << fmt::format("error: {}:{}: {}\n", p.file, p.line, p.message);
     return kExitError;
   }
+  if (options.replay.empty()) return run_live(options, rules);
   const bool from_stdin = options.replay == "-";
   const std::string name = from_stdin ? "<stdin>" : options.replay;
   UniqueFd owned(from_stdin ? -1 : ::open(options.replay.c_str(), O_RDONLY | O_CLOEXEC));
@@ -180,10 +262,14 @@ void define_watch(CLI::App& app, int& exit_code) {
       "watch", "run the runtime rules over process, file and network events and report detections as JSON lines");
   sub->footer(
       "Examples:\n"
+      "  sudo vigil watch                                        built-in rules over live events (eBPF)\n"
+      "  sudo vigil watch -o detections.jsonl --record ev.jsonl  keep detections and every event\n"
+      "  sudo vigil watch --cgroup /sys/fs/cgroup/unified/job1   only processes in that cgroup (v2) subtree\n"
       "  vigil watch --replay events.jsonl                       built-in rules over recorded events\n"
       "  vigil watch --replay events.jsonl --rules my-rules.yaml  your rules instead (repeat --rules for more)\n"
       "  vigil watch --replay - -o detections.jsonl < events.jsonl\n"
-      "This build has no live (eBPF) sensor yet: --replay is required and --record is not available.\n"
+      "The live sensor needs root (or CAP_BPF and CAP_PERFMON); it runs until interrupted (Ctrl-C) or\n"
+      "--duration ends, prints a line on stderr once its probes are attached and its counts when it stops.\n"
       "Exit codes: 0 success (detections do not change it), 2 error (bad rules, unreadable input).\n");
   sub->add_option("--rules", options->rules, "rule file (YAML); repeatable; default: the built-in rules")
       ->type_name("PATH");
@@ -191,8 +277,15 @@ void define_watch(CLI::App& app, int& exit_code) {
       ->type_name("FILE");
   sub->add_option("--replay", options->replay, "read recorded events (JSON lines) from FILE ('-' reads stdin)")
       ->type_name("FILE");
-  sub->add_option("--record", options->record, "record the live sensor's events to FILE (needs the live sensor)")
+  sub->add_option("--record", options->record, "also write every live event to FILE (JSON lines, for --replay)")
       ->type_name("FILE");
+  sub->add_option("--cgroup", options->cgroup, "trace only processes in this cgroup v2 directory and below")
+      ->type_name("DIR");
+  sub->add_option("--ignore-pid", options->ignore_pids, "never trace this process (repeatable)")->type_name("PID");
+  sub->add_flag("--env-values", options->env_values,
+                "keep environment variable values at exec (default: names only, values can be secrets)");
+  sub->add_option("--duration", options->duration, "stop after this many seconds (default: run until interrupted)")
+      ->type_name("SECONDS");
   sub->callback([options, &exit_code] {
     try {
       exit_code = run_watch(*options);

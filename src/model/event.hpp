@@ -62,6 +62,11 @@ struct Event {
   std::vector<std::string> argv;
   std::string cwd;
   std::vector<std::string> env;
+  // Exec: what the new program's standard input, output and error are: "file", "dir", "pipe", "socket", "chr"
+  // (terminals and other character devices), "blk", "" (closed or unknown).
+  std::string stdin_type;
+  std::string stdout_type;
+  std::string stderr_type;
 
   int32_t child_pid = 0;  // Fork
   int32_t exit_code = 0;  // Exit (the wait status's exit code, or 128 + signal)
@@ -84,6 +89,7 @@ struct Event {
   int32_t target_pid = 0;  // Ptrace
   int64_t request = 0;     // Ptrace request, Bpf command, SetUid/SetGid new id, Capset effective caps (low bits)
   int32_t fd = -1;         // Dup: the old fd (newfd in request); Connect/Accept/Bind: the socket fd
+  std::string fd_type;     // Dup: what the old fd is ("socket", "pipe"... as stdin_type)
 };
 
 }  // namespace vigil::model

@@ -219,6 +219,9 @@ struct ProcessTree::Impl {
     node.argv.assign(event.argv.begin(), event.argv.begin() + std::min(event.argv.size(), kMaxArgs));
     node.env.assign(event.env.begin(), event.env.begin() + std::min(event.env.size(), kMaxArgs));
     if (!event.cwd.empty()) node.cwd = event.cwd;
+    node.stdin_type = event.stdin_type;
+    node.stdout_type = event.stdout_type;
+    node.stderr_type = event.stderr_type;
     if (event.comm.empty()) node.comm = fs::path(event.filename).filename().string().substr(0, 15);
   }
 

@@ -21,6 +21,9 @@ struct ProcessNode {
   std::vector<std::string> argv;  // of that exec
   std::vector<std::string> env;   // names (or NAME=value) of that exec
   std::string cwd;
+  std::string stdin_type;  // of that exec (model::Event::stdin_type)
+  std::string stdout_type;
+  std::string stderr_type;
   uint64_t cgroup_id = 0;
   std::string container_id;  // from the cgroup path when it names one (docker/containerd/podman/crio); else ""
   uint64_t start_ns = 0;     // first seen (fork or snapshot)

@@ -114,6 +114,9 @@ ProcessNode from_event(const Event& e) {
     p.argv = e.argv;
     p.env = e.env;
     p.cwd = e.cwd;
+    p.stdin_type = e.stdin_type;
+    p.stdout_type = e.stdout_type;
+    p.stderr_type = e.stderr_type;
   }
   return p;
 }
@@ -156,6 +159,23 @@ bool env_names(const FieldContext& c, std::string_view, std::string& out) {
   return !out.empty();
 }
 
+// Names that usually hold credentials (the Codecov uploader sent all of them away): *TOKEN*, *SECRET*, ...
+bool secret_looking(std::string_view name) {
+  static constexpr std::string_view kMarks[] = {"TOKEN",  "SECRET",     "PASSWORD",    "PASSWD",     "API_KEY",
+                                                "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL", "AUTH"};
+  return std::any_of(std::begin(kMarks), std::end(kMarks),
+                     [&](std::string_view mark) { return name.find(mark) != std::string_view::npos; });
+}
+
+bool env_secrets(const FieldContext& c, std::string_view, std::string& out) {
+  const ProcessNode* p = self(c);
+  const auto& env = p != nullptr ? p->env : c.event.env;
+  const auto count = std::count_if(env.begin(), env.end(), [](const std::string& entry) {
+    return secret_looking(std::string_view(entry).substr(0, entry.find('=')));
+  });
+  return number(count, out);
+}
+
 std::string_view family_name(model::SocketFamily f) {
   switch (f) {
     case model::SocketFamily::Inet: return "inet";
@@ -182,6 +202,16 @@ const FieldDef kFields[] = {
      [](C c, V, S o) { return number(c.event.ret, o); }},
     {"evt.flags", Str, "", "open flags (O_WRONLY|O_CREAT...), mmap/mprotect prot (PROT_EXEC...), memfd flags",
      evt_flags},
+    {"evt.mode", Num, "", "chmod: the new mode (04000 = setuid); open: the creation mode",
+     [](C c, V, S o) { return is(c, {EventType::Chmod, EventType::Open}) && number(c.event.mode, o); }},
+    {"evt.request", Num, "",
+     "bpf: the command (5 = BPF_PROG_LOAD); setuid/setgid: the new id; capset: effective caps; dup: the new fd",
+     [](C c, V, S o) {
+       return is(c, {EventType::Bpf, EventType::SetUid, EventType::SetGid, EventType::Capset, EventType::Dup}) &&
+              number(c.event.request, o);
+     }},
+    {"evt.fd", Num, "", "connect/accept/bind: the socket; dup: the duplicated fd",
+     [](C c, V, S o) { return c.event.fd >= 0 && number(c.event.fd, o); }},
     {"evt.child_pid", Num, "", "clone: the new process's pid",
      [](C c, V, S o) { return c.event.type == EventType::Fork && number(c.event.child_pid, o); }},
     {"evt.exit_code", Num, "", "procexit: exit code (128 + signal when killed)",
@@ -208,6 +238,14 @@ const FieldDef kFields[] = {
     {"proc.env", FieldType::List, "", "names of the environment variables at exec", env_names},
     {"proc.env", Str, "NAME", "value of one environment variable (exists when recorded, even without value)",
      [](C c, V arg, S o) { return env_value(c, arg, o); }},
+    {"proc.env_secrets", Num, "", "how many environment variable names look like credentials (*TOKEN*, *SECRET*...)",
+     env_secrets},
+    {"proc.stdin_type", Str, "", "what standard input was at exec: file, dir, pipe, socket, chr (tty), blk",
+     [](C c, V, S o) { return proc_field(c, o, [](const ProcessNode& p) { return p.stdin_type; }); }},
+    {"proc.stdout_type", Str, "", "what standard output was at exec (as proc.stdin_type)",
+     [](C c, V, S o) { return proc_field(c, o, [](const ProcessNode& p) { return p.stdout_type; }); }},
+    {"proc.stderr_type", Str, "", "what standard error was at exec (as proc.stdin_type)",
+     [](C c, V, S o) { return proc_field(c, o, [](const ProcessNode& p) { return p.stderr_type; }); }},
     {"proc.pname", Str, "", "parent's process name",
      [](C c, V, S o) {
        const ProcessNode* p = ancestor(c, 1);
@@ -245,6 +283,8 @@ const FieldDef kFields[] = {
      [](C c, V, S o) { return has_path(c) && present(dir_name(c.event.path), o); }},
     {"fd.filename", Str, "", "last component of fd.name",
      [](C c, V, S o) { return has_path(c) && present(base_name(c.event.path), o); }},
+    {"fd.type", Str, "", "dup: what the duplicated fd is (file, pipe, socket, chr...)",
+     [](C c, V, S o) { return c.event.type == EventType::Dup && present(c.event.fd_type, o); }},
     {"fd.newname", Str, "", "rename: the new path; mount: the source",
      [](C c, V, S o) { return is(c, {EventType::Rename, EventType::Mount}) && present(c.event.new_path, o); }},
     {"net.dip", Str, "", "destination (remote for connect) address",

@@ -31,7 +31,7 @@ struct FieldSpec {
 };
 
 // Every Event field but `type` and `family` (names, written specially), in the order lines show them.
-const std::array<FieldSpec, 29> kFields = {{
+const std::array<FieldSpec, 33> kFields = {{
     {"time_ns", &Event::time_ns},
     {"pid", &Event::pid},
     {"tid", &Event::tid},
@@ -47,6 +47,9 @@ const std::array<FieldSpec, 29> kFields = {{
     {"argv", &Event::argv},
     {"cwd", &Event::cwd},
     {"env", &Event::env},
+    {"stdin_type", &Event::stdin_type},
+    {"stdout_type", &Event::stdout_type},
+    {"stderr_type", &Event::stderr_type},
     {"child_pid", &Event::child_pid},
     {"exit_code", &Event::exit_code},
     {"path", &Event::path},
@@ -61,6 +64,7 @@ const std::array<FieldSpec, 29> kFields = {{
     {"target_pid", &Event::target_pid},
     {"request", &Event::request},
     {"fd", &Event::fd},
+    {"fd_type", &Event::fd_type},
 }};
 
 constexpr std::array<std::pair<model::SocketFamily, std::string_view>, 4> kFamilies = {{

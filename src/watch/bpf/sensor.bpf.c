@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
+/* Vigil's runtime probes: scheduler tracepoints for exec/fork/exit and per-syscall tracepoints for the rest.
+ * A syscall's arguments are stashed at entry (per thread) and the record is written at exit, with the result, so
+ * accept's peer address and every return code are known. Filtering happens before ring-buffer space is reserved:
+ * wanted kinds (a bit mask), the sensor's own and other ignored processes, and optionally one cgroup subtree.
+ * Records are submitted without a wakeup until enough data is pending; userspace polls with a short timeout. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "sensor_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define PROT_EXEC 0x4
+#define MAP_ANONYMOUS 0x20
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+
+/* Set by userspace before load. */
+const volatile __u32 wanted_kinds = 0xffffffff;
+const volatile __s32 self_tgid = 0;
+const volatile __u8 filter_cgroup = 0;
+const volatile __u64 wakeup_bytes = 256 * 1024;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, VC_COUNTER_COUNT);
+  __type(key, __u32);
+  __type(value, __u64);
+} counters SEC(".maps");
+
+/* tgids never traced (the sensor itself is self_tgid; `--ignore-pid` adds more). */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 256);
+  __type(key, __s32);
+  __type(value, __u8);
+} ignored_tgids SEC(".maps");
+
+/* Slot 0: the cgroup (v2) whose subtree alone is traced when filter_cgroup is set. */
+struct {
+  __uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u32);
+} target_cgroup SEC(".maps");
+
+struct pending {
+  __u32 kind;
+  __u32 syscall;
+  __s64 args[6];
+  __u8 fd_type;
+};
+
+/* Arguments stashed at syscall entry, by thread id, until the exit. LRU: a thread killed mid-call is forgotten. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u32);
+  __type(value, struct pending);
+} pending_calls SEC(".maps");
+
+static __always_inline void count(__u32 which) {
+  __u64 *value = bpf_map_lookup_elem(&counters, &which);
+  if (value) *value += 1;
+}
+
+static __always_inline int traced(__u32 kind) {
+  if (!(wanted_kinds & (1U << kind))) return 0;
+  __s32 tgid = bpf_get_current_pid_tgid() >> 32;
+  if (tgid == self_tgid) return 0;
+  if (bpf_map_lookup_elem(&ignored_tgids, &tgid)) return 0;
+  if (filter_cgroup && bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) return 0;
+  return 1;
+}
+
+static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u32 syscall, __s64 ret) {
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  __u64 uid_gid = bpf_get_current_uid_gid();
+  h->boot_ns = bpf_ktime_get_boot_ns();
+  h->kind = kind;
+  h->syscall = syscall;
+  h->pid = pid_tgid >> 32;
+  h->tid = (__u32)pid_tgid;
+  h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  h->uid = (__u32)uid_gid;
+  h->gid = uid_gid >> 32;
+  h->pid_ns = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
+  h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+  h->pad = 0;
+  h->cgroup_id = bpf_get_current_cgroup_id();
+  h->ret = ret;
+  bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+static __always_inline void submit(void *record) {
+  __u64 pending_bytes = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+  bpf_ringbuf_submit(record, pending_bytes >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+  count(VC_EVENTS);
+}
+
+static __always_inline __u8 fd_type_of(struct task_struct *task, __s64 fd) {
+  if (fd < 0 || fd > 65535) return VF_NONE;
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds)) return VF_NONE;
+  struct file **array = BPF_CORE_READ(fdt, fd);
+  struct file *file = 0;
+  bpf_probe_read_kernel(&file, sizeof(file), &array[fd]);
+  if (!file) return VF_NONE;
+  __u16 mode = BPF_CORE_READ(file, f_inode, i_mode);
+  switch (mode & S_IFMT) {
+    case S_IFREG: return VF_FILE;
+    case S_IFDIR: return VF_DIR;
+    case S_IFIFO: return VF_PIPE;
+    case S_IFSOCK: return VF_SOCKET;
+    case S_IFCHR: return VF_CHR;
+    case S_IFBLK: return VF_BLK;
+    case S_IFLNK: return VF_LINK;
+  }
+  return VF_NONE;
+}
+
+/* ---- exec, fork, exit ---- */
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
+  if (!traced(VK_EXEC)) return 0;
+  struct vigil_exec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+  if (!r) {
+    count(VC_DROPS);
+    return 0;
+  }
+  fill_header(&r->h, VK_EXEC, 0, 0);
+  bpf_probe_read_kernel_str(r->filename, sizeof(r->filename), BPF_CORE_READ(bprm, filename));
+  bpf_probe_read_kernel_str(r->exe_name, sizeof(r->exe_name), BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name));
+  struct mm_struct *mm = BPF_CORE_READ(task, mm);
+  unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
+  unsigned long arg_len = BPF_CORE_READ(mm, arg_end) - arg_start;
+  if (arg_len > VIGIL_ARGS_BYTES) arg_len = VIGIL_ARGS_BYTES;
+  r->args_len = 0;
+  if (bpf_probe_read_user(r->args, arg_len & (VIGIL_ARGS_BYTES - 1), (void *)arg_start) == 0)
+    r->args_len = arg_len & (VIGIL_ARGS_BYTES - 1);
+  if (arg_len == VIGIL_ARGS_BYTES && bpf_probe_read_user(r->args, VIGIL_ARGS_BYTES, (void *)arg_start) == 0)
+    r->args_len = VIGIL_ARGS_BYTES;
+  unsigned long env_start = BPF_CORE_READ(mm, env_start);
+  unsigned long env_len = BPF_CORE_READ(mm, env_end) - env_start;
+  if (env_len > VIGIL_ENV_BYTES) env_len = VIGIL_ENV_BYTES;
+  r->env_len = 0;
+  if (bpf_probe_read_user(r->env, env_len & (VIGIL_ENV_BYTES - 1), (void *)env_start) == 0)
+    r->env_len = env_len & (VIGIL_ENV_BYTES - 1);
+  if (env_len == VIGIL_ENV_BYTES && bpf_probe_read_user(r->env, VIGIL_ENV_BYTES, (void *)env_start) == 0)
+    r->env_len = VIGIL_ENV_BYTES;
+  for (int fd = 0; fd < 3; fd++) r->stdio[fd] = fd_type_of(task, fd);
+  submit(r);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+  if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid)) return 0; /* a new thread, not a process */
+  if (!traced(VK_FORK)) return 0;
+  struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+  if (!r) {
+    count(VC_DROPS);
+    return 0;
+  }
+  fill_header(&r->h, VK_FORK, 0, 0);
+  r->child_pid = BPF_CORE_READ(child, tgid);
+  r->exit_code = 0;
+  submit(r);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task) {
+  if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid)) return 0; /* a thread ending */
+  if (!traced(VK_EXIT)) return 0;
+  struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+  if (!r) {
+    count(VC_DROPS);
+    return 0;
+  }
+  fill_header(&r->h, VK_EXIT, 0, 0);
+  r->child_pid = 0;
+  r->exit_code = BPF_CORE_READ(task, exit_code);
+  submit(r);
+  return 0;
+}
+
+/* ---- system calls: stash at entry, record at exit ---- */
+
+/* nargs: how many arguments the system call has. A tracepoint's context holds only those, and the kernel refuses
+ * to attach a program that reads past them. */
+static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 kind, __u32 syscall, int nargs) {
+  if (!traced(kind)) return 0;
+  struct pending p = {.kind = kind, .syscall = syscall};
+  /* One by one: the verifier refuses context reads through a moved pointer, which a loop compiles to. */
+  p.args[0] = (__s64)ctx->args[0];
+  if (nargs > 1) p.args[1] = (__s64)ctx->args[1];
+  if (nargs > 2) p.args[2] = (__s64)ctx->args[2];
+  if (nargs > 3) p.args[3] = (__s64)ctx->args[3];
+  if (nargs > 4) p.args[4] = (__s64)ctx->args[4];
+  if (nargs > 5) p.args[5] = (__s64)ctx->args[5];
+  if (syscall == VS_MMAP && (!(p.args[2] & PROT_EXEC) || !(p.args[3] & MAP_ANONYMOUS))) return 0;
+  if (syscall == VS_MPROTECT && !(p.args[2] & PROT_EXEC)) return 0;
+  if (kind == VK_DUP) {
+    p.fd_type = fd_type_of((struct task_struct *)bpf_get_current_task(), p.args[0]);
+    if (p.args[1] > 2) return 0; /* only redirections of stdin, stdout and stderr matter */
+  }
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  bpf_map_update_elem(&pending_calls, &tid, &p, BPF_ANY);
+  return 0;
+}
+
+static __always_inline void read_sockaddr(struct vigil_syscall_record *r, const void *user_addr) {
+  if (!user_addr) return;
+  __u16 family = 0;
+  if (bpf_probe_read_user(&family, sizeof(family), user_addr)) return;
+  r->family = family;
+  if (family == AF_INET) {
+    struct sockaddr_in sin = {};
+    if (bpf_probe_read_user(&sin, sizeof(sin), user_addr)) return;
+    r->port = bpf_ntohs(sin.sin_port);
+    __builtin_memcpy(r->addr, &sin.sin_addr, 4);
+  } else if (family == AF_INET6) {
+    struct sockaddr_in6 sin6 = {};
+    if (bpf_probe_read_user(&sin6, sizeof(sin6), user_addr)) return;
+    r->port = bpf_ntohs(sin6.sin6_port);
+    __builtin_memcpy(r->addr, &sin6.sin6_addr, 16);
+  } else if (family == AF_UNIX) {
+    bpf_probe_read_user_str(r->path, 108, (const char *)user_addr + 2);
+    if (r->path[0] == 0) { /* abstract socket: "@name" */
+      r->path[0] = '@';
+      bpf_probe_read_user_str(r->path + 1, 107, (const char *)user_addr + 3);
+    }
+  }
+}
+
+static __always_inline void read_str(char *dst, __s64 user_ptr) {
+  if (user_ptr) bpf_probe_read_user_str(dst, VIGIL_PATH_BYTES, (const char *)user_ptr);
+}
+
+static __always_inline int record(struct trace_event_raw_sys_exit *ctx) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct pending *p = bpf_map_lookup_elem(&pending_calls, &tid);
+  if (!p) return 0;
+  struct vigil_syscall_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+  if (!r) {
+    count(VC_DROPS);
+    bpf_map_delete_elem(&pending_calls, &tid);
+    return 0;
+  }
+  __u32 syscall = p->syscall;
+  fill_header(&r->h, p->kind, syscall, ctx->ret);
+  for (int i = 0; i < 6; i++) r->args[i] = p->args[i];
+  r->fd_type = p->fd_type;
+  r->pad = 0;
+  r->family = 0;
+  r->port = 0;
+  r->pad2 = 0;
+  r->open_flags = 0;
+  r->open_mode = 0;
+  __builtin_memset(r->addr, 0, sizeof(r->addr));
+  r->path[0] = 0;
+  r->path2[0] = 0;
+  switch (syscall) {
+    case VS_OPEN:
+    case VS_UNLINK:
+    case VS_RMDIR:
+    case VS_CHMOD:
+    case VS_MEMFD_CREATE:
+      read_str(r->path, r->args[0]);
+      break;
+    case VS_OPENAT:
+    case VS_UNLINKAT:
+    case VS_FCHMODAT:
+      read_str(r->path, r->args[1]);
+      break;
+    case VS_OPENAT2: {
+      read_str(r->path, r->args[1]);
+      struct open_how how = {};
+      if (r->args[2] && bpf_probe_read_user(&how, sizeof(how), (void *)r->args[2]) == 0) {
+        r->open_flags = (__u32)how.flags;
+        r->open_mode = (__u32)how.mode;
+      }
+      break;
+    }
+    case VS_RENAME:
+      read_str(r->path, r->args[0]);
+      read_str(r->path2, r->args[1]);
+      break;
+    case VS_RENAMEAT:
+    case VS_RENAMEAT2:
+      read_str(r->path, r->args[1]);
+      read_str(r->path2, r->args[3]);
+      break;
+    case VS_CONNECT:
+    case VS_BIND:
+    case VS_ACCEPT:
+    case VS_ACCEPT4:
+      read_sockaddr(r, (const void *)r->args[1]);
+      break;
+    case VS_INIT_MODULE:
+      read_str(r->path, r->args[2]);
+      break;
+    case VS_MOUNT:
+      read_str(r->path2, r->args[0]);
+      read_str(r->path, r->args[1]);
+      break;
+  }
+  bpf_map_delete_elem(&pending_calls, &tid);
+  submit(r);
+  return 0;
+}
+
+#define SYSCALL(name, kind, syscall, nargs)                                                             \
+  SEC("tp/syscalls/sys_enter_" #name)                                                                  \
+  int enter_##name(struct trace_event_raw_sys_enter *ctx) { return stash(ctx, kind, syscall, nargs); } \
+  SEC("tp/syscalls/sys_exit_" #name)                                                     \
+  int exit_##name(struct trace_event_raw_sys_exit *ctx) { return record(ctx); }
+
+SYSCALL(open, VK_OPEN, VS_OPEN, 3)
+SYSCALL(openat, VK_OPEN, VS_OPENAT, 4)
+SYSCALL(openat2, VK_OPEN, VS_OPENAT2, 4)
+SYSCALL(unlink, VK_UNLINK, VS_UNLINK, 1)
+SYSCALL(unlinkat, VK_UNLINK, VS_UNLINKAT, 3)
+SYSCALL(rmdir, VK_UNLINK, VS_RMDIR, 1)
+SYSCALL(rename, VK_RENAME, VS_RENAME, 2)
+SYSCALL(renameat, VK_RENAME, VS_RENAMEAT, 4)
+SYSCALL(renameat2, VK_RENAME, VS_RENAMEAT2, 5)
+SYSCALL(chmod, VK_CHMOD, VS_CHMOD, 2)
+SYSCALL(fchmod, VK_CHMOD, VS_FCHMOD, 2)
+SYSCALL(fchmodat, VK_CHMOD, VS_FCHMODAT, 3)
+SYSCALL(connect, VK_CONNECT, VS_CONNECT, 3)
+SYSCALL(accept, VK_ACCEPT, VS_ACCEPT, 3)
+SYSCALL(accept4, VK_ACCEPT, VS_ACCEPT4, 4)
+SYSCALL(bind, VK_BIND, VS_BIND, 3)
+SYSCALL(ptrace, VK_PTRACE, VS_PTRACE, 4)
+SYSCALL(memfd_create, VK_MEMFD, VS_MEMFD_CREATE, 2)
+SYSCALL(mmap, VK_EXEC_MMAP, VS_MMAP, 6)
+SYSCALL(mprotect, VK_EXEC_MMAP, VS_MPROTECT, 3)
+SYSCALL(init_module, VK_MODULE, VS_INIT_MODULE, 3)
+SYSCALL(finit_module, VK_MODULE, VS_FINIT_MODULE, 3)
+SYSCALL(setuid, VK_SETUID, VS_SETUID, 1)
+SYSCALL(setreuid, VK_SETUID, VS_SETREUID, 2)
+SYSCALL(setresuid, VK_SETUID, VS_SETRESUID, 3)
+SYSCALL(setgid, VK_SETGID, VS_SETGID, 1)
+SYSCALL(setregid, VK_SETGID, VS_SETREGID, 2)
+SYSCALL(setresgid, VK_SETGID, VS_SETRESGID, 3)
+SYSCALL(capset, VK_CAPSET, VS_CAPSET, 2)
+SYSCALL(mount, VK_MOUNT, VS_MOUNT, 5)
+SYSCALL(bpf, VK_BPF, VS_BPF, 3)
+SYSCALL(dup2, VK_DUP, VS_DUP2, 2)
+SYSCALL(dup3, VK_DUP, VS_DUP3, 3)
