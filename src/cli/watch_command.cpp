@@ -185,7 +185,9 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
 
-  watch::Engine engine(rules, watch::EngineOptions{}, [out](const watch::Detection& d) {
+  watch::EngineOptions engine_options;
+  engine_options.tree.live_proc_root = "/proc";
+  watch::Engine engine(rules, engine_options, [out](const watch::Detection& d) {
     *out << watch::detection_json(d) << '\n' << std::flush;
   });
   engine.tree().snapshot();

@@ -132,8 +132,23 @@ struct ProcessTree::Impl {
   // time, every process by when it was added.
   std::deque<std::pair<uint64_t, int32_t>> exited;
   std::deque<std::pair<uint64_t, int32_t>> added;
-  uint64_t sequence = 0;                           // increases per add; `added` rows carry it
-  std::unordered_map<int32_t, uint64_t> added_at;  // pid -> its row's sequence
+  uint64_t sequence = 0;                                          // increases per add; `added` rows carry it
+  std::unordered_map<int32_t, uint64_t> added_at;                 // pid -> its row's sequence
+  std::unordered_map<uint64_t, std::string> container_of_cgroup;  // live: cgroup id -> container id ("" none)
+
+  // A process entered another cgroup (or is seen for the first time): which container, if any, that cgroup is.
+  void note_cgroup(ProcessNode& node, const model::Event& event) {
+    if (event.cgroup_id == 0 || event.cgroup_id == node.cgroup_id) return;
+    node.cgroup_id = event.cgroup_id;
+    if (options.live_proc_root.empty()) return;
+    auto it = container_of_cgroup.find(event.cgroup_id);
+    if (it == container_of_cgroup.end()) {
+      if (container_of_cgroup.size() >= 4096) container_of_cgroup.clear();  // bounded; refilled on demand
+      const fs::path cgroup = fs::path(options.live_proc_root) / std::to_string(event.pid) / "cgroup";
+      it = container_of_cgroup.emplace(event.cgroup_id, container_id_from_cgroup(read_small_file(cgroup))).first;
+    }
+    node.container_id = it->second;
+  }
 
   ProcessNode& add(ProcessNode node) {
     const int32_t pid = node.pid;
@@ -192,14 +207,16 @@ struct ProcessTree::Impl {
       node.ppid = event.ppid;
       node.uid = event.uid;
       node.comm = event.comm;
-      node.cgroup_id = event.cgroup_id;
       node.start_ns = event.time_ns;
-      return add(std::move(node));
+      ProcessNode& added_node = add(std::move(node));
+      note_cgroup(added_node, event);
+      return added_node;
     }
     ProcessNode& node = it->second;
     if (event.ppid != 0) node.ppid = event.ppid;  // reparenting when the parent exits
     node.uid = event.uid;
     if (!event.comm.empty()) node.comm = event.comm;
+    note_cgroup(node, event);
     return node;
   }
 

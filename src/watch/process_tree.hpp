@@ -33,6 +33,9 @@ struct ProcessNode {
 struct ProcessTreeOptions {
   size_t max_processes = 65536;
   uint64_t linger_ns = 30'000'000'000ULL;  // exited processes stay findable for 30 s
+  // Live events: when a process shows a cgroup id not seen for it before (moved into a container's cgroup), read
+  // PROC/PID/cgroup once per new cgroup id for the container id. "" (replay) never reads /proc.
+  std::string live_proc_root;
 };
 
 class ProcessTree {

@@ -111,6 +111,28 @@ TEST(ProcessTree, ContainerIdsFromEveryRuntimeSpelling) {
   }
 }
 
+TEST(ProcessTree, LiveProcessesMovedIntoAContainerCgroupGetItsId) {
+  test::TempDir proc;
+  fake_process(proc, 300, "300 (sh) S 1", "", "/bin/sh", "0::/system.slice/docker-" + kId + ".scope\n");
+  ProcessTreeOptions options;
+  options.live_proc_root = proc.path().string();
+  ProcessTree tree(options);
+  Event host = event(EventType::Exec, 1, 300, 1);
+  host.filename = "/bin/sh";
+  tree.apply(host);  // cgroup id 0: nothing to resolve
+  EXPECT_EQ(tree.find(300)->container_id, "");
+  Event moved = host;
+  moved.time_ns = 2;
+  moved.cgroup_id = 77;
+  tree.apply(moved);
+  EXPECT_EQ(tree.find(300)->container_id, kId);
+  EXPECT_EQ(tree.find(300)->cgroup_id, 77U);
+  // Replay (no live_proc_root) never reads /proc: the recorded cgroup id alone.
+  ProcessTree replay;
+  replay.apply(moved);
+  EXPECT_EQ(replay.find(300)->container_id, "");
+}
+
 TEST(ProcessTree, ForkExecExitAndAncestors) {
   ProcessTree tree;
   tree.apply(exec_event(1, 100, "/usr/bin/bash", {"-bash"}));
