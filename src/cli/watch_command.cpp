@@ -25,6 +25,7 @@
 #include "watch/detection_json.hpp"
 #include "watch/ebpf/sensor.hpp"
 #include "watch/engine.hpp"
+#include "watch/exe_hash.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -32,7 +33,9 @@ namespace {
 constexpr size_t kMaxLineBytes = 4U << 20U;  // longer lines are skipped with a warning, never held whole
 constexpr int kMaxWarnings = 20;
 
-constexpr int kPollMs = 10;  // records wait at most this long in the ring buffer (detection latency)
+constexpr int kPollMs = 10;
+constexpr size_t kMaxLatencySamples =
+    1U << 20U;  // records wait at most this long in the ring buffer (detection latency)
 
 struct WatchOptions {
   std::vector<std::string> rules;
@@ -146,6 +149,22 @@ int replay(int fd, const std::string& name, watch::Engine& engine, std::string& 
   return bad;
 }
 
+uint64_t wall_clock_ns() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+// "; 12 detections, latency p50 3.1 ms, p99 9.8 ms" (from the event's kernel time to the detection written).
+std::string latency_summary(std::vector<uint64_t>& samples) {
+  if (samples.empty()) return {};
+  std::sort(samples.begin(), samples.end());
+  const auto at = [&](double q) {
+    return static_cast<double>(samples[static_cast<size_t>(q * static_cast<double>(samples.size() - 1))]) / 1e6;
+  };
+  return fmt::format("; {} detections, latency p50 {:.1f} ms, p99 {:.1f} ms", samples.size(), at(0.5), at(0.99));
+}
+
 // Opens FILE for streaming (detections or recorded events as they happen); "" or "-" is stdout.
 std::ostream* open_stream(const std::string& path, std::ofstream& file) {
   if (path.empty() || path == "-") return &std::cout;
@@ -187,8 +206,14 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
 
   watch::EngineOptions engine_options;
   engine_options.tree.live_proc_root = "/proc";
-  watch::Engine engine(rules, engine_options, [out](const watch::Detection& d) {
-    *out << watch::detection_json(d) << '\n' << std::flush;
+  watch::ExeHashCache hashes;
+  std::vector<uint64_t> latencies_ns;  // event time -> detection written, for the stop line
+  watch::Engine engine(rules, engine_options, [&](const watch::Detection& d) {
+    watch::Detection enriched = d;
+    enriched.process.sha256 = hashes.sha256(d.process.pid, d.process.exe);
+    *out << watch::detection_json(enriched) << '\n' << std::flush;
+    if (d.repeats == 1 && latencies_ns.size() < kMaxLatencySamples)
+      latencies_ns.push_back(wall_clock_ns() - d.event.time_ns);
   });
   engine.tree().snapshot();
   std::cerr << fmt::format("vigil watch: {} probes attached ({}), {} rules; watching{}\n", (*sensor)->attached_probes(),
@@ -214,7 +239,8 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
   engine.flush();
   if (record != nullptr) record->flush();
   const auto stats = (*sensor)->stats();
-  std::cerr << fmt::format("vigil watch: stopped; {} events, {} dropped\n", stats.events, stats.dropped);
+  std::cerr << fmt::format("vigil watch: stopped; {} events, {} dropped{}\n", stats.events, stats.dropped,
+                           latency_summary(latencies_ns));
   return status;
 }
 

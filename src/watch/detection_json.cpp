@@ -25,6 +25,11 @@ void append_process(std::string& out, const ProcessSummary& process) {
   out += ',';
   append_key(out, "cmdline");
   jt::append_string(out, process.cmdline);
+  if (!process.sha256.empty()) {
+    out += ',';
+    append_key(out, "sha256");
+    jt::append_string(out, process.sha256);
+  }
   out += ",\"ancestors\":[";
   for (size_t i = 0; i < process.ancestors.size(); ++i) {
     out += i == 0 ? "{" : ",{";

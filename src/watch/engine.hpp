@@ -20,6 +20,7 @@ struct ProcessSummary {
   std::string exe;
   std::string cmdline;
   std::vector<std::pair<std::string, std::string>> ancestors;  // (exe, cmdline), parent first
+  std::string sha256;  // of exe, when the source could read it (live sensor); "" otherwise
 };
 
 struct Detection {

@@ -3,6 +3,10 @@
 #ifndef VIGIL_SENSOR_ABI_H
 #define VIGIL_SENSOR_ABI_H
 
+#ifndef __bpf__
+#include <linux/types.h> /* the BPF side has these from vmlinux.h */
+#endif
+
 #define VIGIL_PATH_BYTES 256
 #define VIGIL_ARGS_BYTES 1024
 #define VIGIL_ENV_BYTES 2048

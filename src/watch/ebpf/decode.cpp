@@ -2,7 +2,6 @@
 #include "watch/ebpf/decode.hpp"
 
 #include <arpa/inet.h>
-#include <linux/types.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,9 +11,7 @@
 #include <string_view>
 #include <vector>
 
-// clang-format off
-#include "sensor_abi.h"
-// clang-format on
+#include "watch/bpf/sensor_abi.h"
 
 namespace vigil::watch::ebpf {
 namespace {

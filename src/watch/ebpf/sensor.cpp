@@ -20,11 +20,8 @@
 
 #include "core/unique_fd.hpp"
 #include "watch/bpf/sensor.skel.h"
+#include "watch/bpf/sensor_abi.h"
 #include "watch/ebpf/decode.hpp"
-
-// clang-format off
-#include "sensor_abi.h"
-// clang-format on
 
 namespace vigil::watch::ebpf {
 namespace {
