@@ -72,7 +72,8 @@ class WatchReplayTest(unittest.TestCase):
     def test_builtin_rules(self):
         self.assertEqual([d["rule"] for d in self.replay("webshell")], ["Shell spawned by a service"])
         self.assertEqual([d["rule"] for d in self.replay("dropper")],
-                         ["Downloaded file made executable and run", "Connection to a crypto-miner pool port"])
+                         ["Program run from a hidden or shared-memory directory",
+                          "Downloaded file made executable and run", "Connection to a crypto-miner pool port"])
 
     def test_stdin_and_output_file(self):
         with open(scenario("dropper"), encoding="utf-8") as f:
