@@ -63,6 +63,14 @@ struct {
   __type(value, __u32);
 } target_cgroup SEC(".maps");
 
+/* Where syscall records are put together before they are copied to the ring buffer with their exact length. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct vigil_syscall_record);
+} scratch SEC(".maps");
+
 struct pending {
   __u32 kind;
   __u32 syscall;
@@ -70,11 +78,12 @@ struct pending {
   __u8 fd_type;
 };
 
-/* Arguments stashed at syscall entry, by thread id, until the exit. LRU: a thread killed mid-call is forgotten. */
+/* Arguments stashed at syscall entry until the exit, in the thread's own storage (no hashing, no locks, freed with
+ * the thread). kind 0 with syscall 0 means nothing pending. */
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u32);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct pending);
 } pending_calls SEC(".maps");
 
@@ -93,7 +102,8 @@ static __always_inline int traced(__u32 kind) {
 }
 
 static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u32 syscall, __s64 ret) {
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  /* A BTF pointer: fields are read with plain (fault-checked) loads, much cheaper than probe-read helpers. */
+  struct task_struct *task = bpf_get_current_task_btf();
   __u64 pid_tgid = bpf_get_current_pid_tgid();
   __u64 uid_gid = bpf_get_current_uid_gid();
   h->boot_ns = bpf_ktime_get_boot_ns();
@@ -101,11 +111,12 @@ static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u3
   h->syscall = syscall;
   h->pid = pid_tgid >> 32;
   h->tid = (__u32)pid_tgid;
-  h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+  h->ppid = task->real_parent->tgid;
   h->uid = (__u32)uid_gid;
   h->gid = uid_gid >> 32;
-  h->pid_ns = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
-  h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+  struct nsproxy *ns = task->nsproxy;
+  h->pid_ns = ns ? ns->pid_ns_for_children->ns.inum : 0; /* no nsproxy: the task is exiting */
+  h->mnt_ns = ns ? ns->mnt_ns->ns.inum : 0;
   h->pad = 0;
   h->cgroup_id = bpf_get_current_cgroup_id();
   h->ret = ret;
@@ -223,15 +234,18 @@ static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 ki
   if (syscall == VS_MMAP && (!(p.args[2] & PROT_EXEC) || !(p.args[3] & MAP_ANONYMOUS))) return 0;
   if (syscall == VS_MPROTECT && !(p.args[2] & PROT_EXEC)) return 0;
   if (kind == VK_DUP) {
+    if (p.args[1] > 2 || p.args[0] == p.args[1]) return 0; /* only real redirections of stdin, stdout, stderr */
     p.fd_type = fd_type_of((struct task_struct *)bpf_get_current_task(), p.args[0]);
-    if (p.args[1] > 2) return 0; /* only redirections of stdin, stdout and stderr matter */
   }
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_update_elem(&pending_calls, &tid, &p, BPF_ANY);
+  struct pending *slot = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0,
+                                              BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (slot) *slot = p;
   return 0;
 }
 
-static __always_inline void read_sockaddr(struct vigil_syscall_record *r, const void *user_addr) {
+/* addr_len: the length the caller gave (connect, bind) or -1 to read it through len_ptr (accept). */
+static __always_inline void read_sockaddr(struct vigil_syscall_record *r, const void *user_addr, __s64 addr_len,
+                                          const void *len_ptr) {
   if (!user_addr) return;
   __u16 family = 0;
   if (bpf_probe_read_user(&family, sizeof(family), user_addr)) return;
@@ -247,56 +261,73 @@ static __always_inline void read_sockaddr(struct vigil_syscall_record *r, const 
     r->port = bpf_ntohs(sin6.sin6_port);
     __builtin_memcpy(r->addr, &sin6.sin6_addr, 16);
   } else if (family == AF_UNIX) {
-    bpf_probe_read_user_str(r->path, 108, (const char *)user_addr + 2);
-    if (r->path[0] == 0) { /* abstract socket: "@name" */
-      r->path[0] = '@';
-      bpf_probe_read_user_str(r->path + 1, 107, (const char *)user_addr + 3);
+    long n = bpf_probe_read_user_str(r->strings, 108, (const char *)user_addr + 2);
+    if (n == 1) { /* abstract: a name of addr_len - 3 bytes after a NUL, not terminated; shown as "@name" */
+      int len = 0;
+      if (addr_len < 0 && len_ptr) bpf_probe_read_user(&len, sizeof(len), len_ptr);
+      if (addr_len >= 0) len = addr_len;
+      __u32 name_len = len > 3 ? (__u32)(len - 3) : 0;
+      if (name_len > 106) name_len = 106;
+      asm volatile("" : "+r"(name_len)); /* hide the range from clang so the mask below stays for the verifier */
+      name_len &= 127;
+      r->strings[0] = '@';
+      if (bpf_probe_read_user(r->strings + 1, name_len, (const char *)user_addr + 3)) name_len = 0;
+      r->strings[(name_len + 1) & 127] = 0;
+      n = name_len + 2;
     }
+    r->path_len = n > 0 ? n : 0;
   }
 }
 
-static __always_inline void read_str(char *dst, __s64 user_ptr) {
-  if (user_ptr) bpf_probe_read_user_str(dst, VIGIL_PATH_BYTES, (const char *)user_ptr);
+static __always_inline void read_path(struct vigil_syscall_record *r, __s64 user_ptr) {
+  long n = user_ptr ? bpf_probe_read_user_str(r->strings, VIGIL_PATH_BYTES, (const char *)user_ptr) : 0;
+  r->path_len = n > 0 ? n : 0;
+}
+
+/* After path (read first). */
+static __always_inline void read_path2(struct vigil_syscall_record *r, __s64 user_ptr) {
+  __u32 at = r->path_len & (VIGIL_PATH_BYTES - 1);
+  if (r->path_len >= VIGIL_PATH_BYTES) at = VIGIL_PATH_BYTES;
+  long n = user_ptr ? bpf_probe_read_user_str(r->strings + at, VIGIL_PATH_BYTES, (const char *)user_ptr) : 0;
+  r->path_len = at;
+  r->path2_len = n > 0 ? n : 0;
 }
 
 static __always_inline int record(struct trace_event_raw_sys_exit *ctx) {
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  struct pending *p = bpf_map_lookup_elem(&pending_calls, &tid);
-  if (!p) return 0;
-  struct vigil_syscall_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-  if (!r) {
-    count(VC_DROPS);
-    bpf_map_delete_elem(&pending_calls, &tid);
-    return 0;
-  }
+  struct pending *p = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0, 0);
+  if (!p || !p->syscall) return 0;
+  __u32 zero = 0;
+  struct vigil_syscall_record *r = bpf_map_lookup_elem(&scratch, &zero);
+  if (!r) return 0;
   __u32 syscall = p->syscall;
   fill_header(&r->h, p->kind, syscall, ctx->ret);
   for (int i = 0; i < 6; i++) r->args[i] = p->args[i];
   r->fd_type = p->fd_type;
+  p->syscall = 0;
   r->pad = 0;
   r->family = 0;
   r->port = 0;
+  r->path_len = 0;
+  r->path2_len = 0;
   r->pad2 = 0;
   r->open_flags = 0;
   r->open_mode = 0;
   __builtin_memset(r->addr, 0, sizeof(r->addr));
-  r->path[0] = 0;
-  r->path2[0] = 0;
   switch (syscall) {
     case VS_OPEN:
     case VS_UNLINK:
     case VS_RMDIR:
     case VS_CHMOD:
     case VS_MEMFD_CREATE:
-      read_str(r->path, r->args[0]);
+      read_path(r, r->args[0]);
       break;
     case VS_OPENAT:
     case VS_UNLINKAT:
     case VS_FCHMODAT:
-      read_str(r->path, r->args[1]);
+      read_path(r, r->args[1]);
       break;
     case VS_OPENAT2: {
-      read_str(r->path, r->args[1]);
+      read_path(r, r->args[1]);
       struct open_how how = {};
       if (r->args[2] && bpf_probe_read_user(&how, sizeof(how), (void *)r->args[2]) == 0) {
         r->open_flags = (__u32)how.flags;
@@ -305,30 +336,35 @@ static __always_inline int record(struct trace_event_raw_sys_exit *ctx) {
       break;
     }
     case VS_RENAME:
-      read_str(r->path, r->args[0]);
-      read_str(r->path2, r->args[1]);
+      read_path(r, r->args[0]);
+      read_path2(r, r->args[1]);
       break;
     case VS_RENAMEAT:
     case VS_RENAMEAT2:
-      read_str(r->path, r->args[1]);
-      read_str(r->path2, r->args[3]);
+      read_path(r, r->args[1]);
+      read_path2(r, r->args[3]);
       break;
     case VS_CONNECT:
     case VS_BIND:
+      read_sockaddr(r, (const void *)r->args[1], r->args[2], 0);
+      break;
     case VS_ACCEPT:
     case VS_ACCEPT4:
-      read_sockaddr(r, (const void *)r->args[1]);
-      break;
-    case VS_INIT_MODULE:
-      read_str(r->path, r->args[2]);
+      read_sockaddr(r, (const void *)r->args[1], -1, (const void *)r->args[2]);
       break;
     case VS_MOUNT:
-      read_str(r->path2, r->args[0]);
-      read_str(r->path, r->args[1]);
+      read_path(r, r->args[1]);
+      read_path2(r, r->args[0]);
       break;
   }
-  bpf_map_delete_elem(&pending_calls, &tid);
-  submit(r);
+  __u64 size = __builtin_offsetof(struct vigil_syscall_record, strings) + ((r->path_len + r->path2_len) & (2 * VIGIL_PATH_BYTES - 1));
+  if (r->path_len + r->path2_len >= 2 * VIGIL_PATH_BYTES) size = sizeof(*r);
+  __u64 pending_bytes = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+  if (bpf_ringbuf_output(&events, r, size, pending_bytes >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP)) {
+    count(VC_DROPS);
+    return 0;
+  }
+  count(VC_EVENTS);
   return 0;
 }
 

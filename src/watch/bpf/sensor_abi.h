@@ -111,6 +111,8 @@ struct vigil_task_record { /* fork (child_pid) and exit (exit_code) */
   __s32 exit_code; /* the wait status */
 };
 
+/* Written with its exact length: the fixed part, then path and path2 back to back (each NUL-terminated when
+ * present), so a short path costs a short record. */
 struct vigil_syscall_record {
   struct vigil_header h;
   __s64 args[6];     /* the system call's integer arguments as passed */
@@ -118,12 +120,15 @@ struct vigil_syscall_record {
   __u8 pad;
   __u16 family;      /* AF_INET, AF_INET6, AF_UNIX, or 0 */
   __u16 port;        /* host order */
+  __u16 path_len;    /* bytes of path in strings, with its NUL (0: none) */
+  __u16 path2_len;   /* bytes of path2 after it */
   __u16 pad2;
   __u32 open_flags;  /* openat2: from struct open_how */
   __u32 open_mode;
   __u8 addr[16];     /* IPv4 in the first 4 bytes */
-  char path[VIGIL_PATH_BYTES];   /* first path argument, unix socket path, memfd name, module args */
-  char path2[VIGIL_PATH_BYTES];  /* rename's new path, mount's source */
+  /* path: first path argument, unix socket path, memfd name, mount target; path2: rename's new path, mount's
+   * source */
+  char strings[2 * VIGIL_PATH_BYTES];
 };
 
 /* Per-CPU counters, indexed. */

@@ -23,6 +23,7 @@ static_assert(static_cast<int>(EventType::Dup) == VK_DUP && VK_KIND_COUNT == mod
               "sensor_abi.h kinds follow model::EventType");
 
 constexpr int64_t kAtFdcwd = -100;
+constexpr uint32_t kModeBits = 07777;  // chmod ignores the rest; rules compare permission bits
 
 template <size_t N>
 std::string c_string(const char (&text)[N]) {
@@ -124,7 +125,7 @@ Event decode_task(const vigil_task_record& r, const DecodeOptions& options) {
   return e;
 }
 
-void decode_socket(const vigil_syscall_record& r, Event& e) {
+void decode_socket(const vigil_syscall_record& r, const std::string& unix_path, Event& e) {
   e.fd = static_cast<int32_t>(r.args[0]);
   std::string address;
   uint16_t port = r.port;
@@ -140,7 +141,7 @@ void decode_socket(const vigil_syscall_record& r, Event& e) {
     e.family = r.family == AF_INET ? model::SocketFamily::Inet : model::SocketFamily::Inet6;
   } else if (r.family == AF_UNIX) {
     e.family = model::SocketFamily::Unix;
-    e.unix_path = c_string(r.path);
+    e.unix_path = unix_path;
   }
   if (e.type == EventType::Connect) {
     e.daddr = address;
@@ -158,61 +159,77 @@ int64_t new_id(const vigil_syscall_record& r) {
   return static_cast<int32_t>(r.args[1]) != -1 ? static_cast<uint32_t>(r.args[1]) : static_cast<uint32_t>(r.args[0]);
 }
 
-Event decode_syscall(const vigil_syscall_record& r, const DecodeOptions& options) {
+// path and path2 sit back to back in `strings`; `available` is how many bytes of it the record carried.
+struct RecordPaths {
+  std::string path;
+  std::string path2;
+};
+RecordPaths record_paths(const vigil_syscall_record& r, size_t available) {
+  const auto take = [&](size_t from, size_t length) {
+    if (from >= available) return std::string();
+    length = std::min(length, available - from);
+    const std::string_view text(r.strings + from, length);
+    return std::string(text.substr(0, text.find('\0')));
+  };
+  return {take(0, r.path_len), take(r.path_len, r.path2_len)};
+}
+
+Event decode_syscall(const vigil_syscall_record& r, size_t available, const DecodeOptions& options) {
   Event e;
   decode_header(r.h, options, e);
+  const RecordPaths paths = record_paths(r, available);
   const int32_t pid = r.h.pid;
   const auto arg = [&](int i) { return r.args[i]; };
   switch (r.h.syscall) {
     case VS_OPEN:
-      e.path = absolute(c_string(r.path), kAtFdcwd, pid, options);
+      e.path = absolute(paths.path, kAtFdcwd, pid, options);
       e.flags = static_cast<uint32_t>(arg(1));
       e.mode = static_cast<uint32_t>(arg(2));
       break;
     case VS_OPENAT:
-      e.path = absolute(c_string(r.path), arg(0), pid, options);
+      e.path = absolute(paths.path, arg(0), pid, options);
       e.flags = static_cast<uint32_t>(arg(2));
       e.mode = static_cast<uint32_t>(arg(3));
       break;
     case VS_OPENAT2:
-      e.path = absolute(c_string(r.path), arg(0), pid, options);
+      e.path = absolute(paths.path, arg(0), pid, options);
       e.flags = r.open_flags;
       e.mode = r.open_mode;
       break;
     case VS_UNLINK:
-    case VS_RMDIR: e.path = absolute(c_string(r.path), kAtFdcwd, pid, options); break;
-    case VS_UNLINKAT: e.path = absolute(c_string(r.path), arg(0), pid, options); break;
+    case VS_RMDIR: e.path = absolute(paths.path, kAtFdcwd, pid, options); break;
+    case VS_UNLINKAT: e.path = absolute(paths.path, arg(0), pid, options); break;
     case VS_RENAME:
-      e.path = absolute(c_string(r.path), kAtFdcwd, pid, options);
-      e.new_path = absolute(c_string(r.path2), kAtFdcwd, pid, options);
+      e.path = absolute(paths.path, kAtFdcwd, pid, options);
+      e.new_path = absolute(paths.path2, kAtFdcwd, pid, options);
       break;
     case VS_RENAMEAT:
     case VS_RENAMEAT2:
-      e.path = absolute(c_string(r.path), arg(0), pid, options);
-      e.new_path = absolute(c_string(r.path2), arg(2), pid, options);
+      e.path = absolute(paths.path, arg(0), pid, options);
+      e.new_path = absolute(paths.path2, arg(2), pid, options);
       break;
     case VS_CHMOD:
-      e.path = absolute(c_string(r.path), kAtFdcwd, pid, options);
-      e.mode = static_cast<uint32_t>(arg(1));
+      e.path = absolute(paths.path, kAtFdcwd, pid, options);
+      e.mode = static_cast<uint32_t>(arg(1)) & kModeBits;
       break;
     case VS_FCHMOD:
       e.path = fd_path(arg(0), pid, options);
-      e.mode = static_cast<uint32_t>(arg(1));
+      e.mode = static_cast<uint32_t>(arg(1)) & kModeBits;
       break;
     case VS_FCHMODAT:
-      e.path = absolute(c_string(r.path), arg(0), pid, options);
-      e.mode = static_cast<uint32_t>(arg(2));
+      e.path = absolute(paths.path, arg(0), pid, options);
+      e.mode = static_cast<uint32_t>(arg(2)) & kModeBits;
       break;
     case VS_CONNECT:
     case VS_ACCEPT:
     case VS_ACCEPT4:
-    case VS_BIND: decode_socket(r, e); break;
+    case VS_BIND: decode_socket(r, paths.path, e); break;
     case VS_PTRACE:
       e.request = arg(0);
       e.target_pid = static_cast<int32_t>(arg(1));
       break;
     case VS_MEMFD_CREATE:
-      e.path = c_string(r.path);
+      e.path = paths.path;
       e.flags = static_cast<uint32_t>(arg(1));
       break;
     case VS_MMAP:
@@ -227,8 +244,8 @@ Event decode_syscall(const vigil_syscall_record& r, const DecodeOptions& options
     case VS_SETRESGID: e.request = new_id(r); break;
     case VS_CAPSET: break;
     case VS_MOUNT:
-      e.path = c_string(r.path);
-      e.new_path = c_string(r.path2);
+      e.path = paths.path;
+      e.new_path = paths.path2;
       e.flags = static_cast<uint32_t>(arg(3));
       break;
     case VS_BPF: e.request = arg(0); break;
@@ -266,9 +283,13 @@ std::optional<Event> decode_record(std::span<const std::byte> record, const Deco
       const auto r = as<vigil_task_record>(record);
       return r ? std::optional(decode_task(*r, options)) : std::nullopt;
     }
-    default: {
-      const auto r = as<vigil_syscall_record>(record);
-      return r ? std::optional(decode_syscall(*r, options)) : std::nullopt;
+    default: {  // written with its exact length: the fixed part, then as many bytes of strings as it needs
+      constexpr size_t kFixed = offsetof(vigil_syscall_record, strings);
+      if (record.size() < kFixed) return std::nullopt;
+      vigil_syscall_record r{};
+      const size_t size = std::min(record.size(), sizeof r);
+      std::memcpy(&r, record.data(), size);
+      return decode_syscall(r, size - kFixed, options);
     }
   }
 }

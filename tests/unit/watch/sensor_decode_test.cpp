@@ -28,6 +28,15 @@ void put(char (&field)[N], std::string_view text) {
   std::memcpy(field, text.data(), std::min(text.size(), N - 1));
 }
 
+// As the probes write them: path then path2 back to back in strings, each with its NUL.
+void set_paths(vigil_syscall_record& r, std::string_view path, std::string_view path2 = {}) {
+  std::memset(r.strings, 0, sizeof r.strings);
+  std::memcpy(r.strings, path.data(), path.size());
+  r.path_len = static_cast<uint16_t>(path.size() + 1);
+  std::memcpy(r.strings + r.path_len, path2.data(), path2.size());
+  r.path2_len = path2.empty() ? 0 : static_cast<uint16_t>(path2.size() + 1);
+}
+
 void header(vigil_header& h, uint32_t kind, uint32_t syscall = 0) {
   std::memset(&h, 0, sizeof h);
   h.kind = kind;
@@ -87,7 +96,7 @@ TEST(SensorDecode, RelativePathsResolveAgainstCwdAndDirectoryFds) {
   r.args[0] = -100;   // AT_FDCWD
   r.args[2] = 0x241;  // O_WRONLY|O_CREAT|O_TRUNC
   r.args[3] = 0644;
-  put(r.path, "./out/report.txt");
+  set_paths(r, "./out/report.txt");
   auto e = decode(r, options);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->path, "/srv/app/out/report.txt");
@@ -95,23 +104,29 @@ TEST(SensorDecode, RelativePathsResolveAgainstCwdAndDirectoryFds) {
   EXPECT_EQ(e->mode, 0644U);
   EXPECT_EQ(e->ret, -13);
   r.args[0] = 7;
-  put(r.path, "cache.db");
+  set_paths(r, "cache.db");
   EXPECT_EQ(decode(r, options)->path, "/var/data/cache.db");
-  put(r.path, "/etc/shadow");
+  set_paths(r, "/etc/shadow");
   EXPECT_EQ(decode(r, options)->path, "/etc/shadow");
 
   header(r.h, VK_RENAME, VS_RENAMEAT2);
   r.args[0] = -100;
   r.args[2] = 7;
-  put(r.path, "a.tmp");
-  put(r.path2, "a");
+  set_paths(r, "a.tmp", "a");
   e = decode(r, options);
   EXPECT_EQ(e->path, "/srv/app/a.tmp");
   EXPECT_EQ(e->new_path, "/var/data/a");
 
+  // A record cut short (as written: only the bytes its strings need) still decodes what it carries.
+  const size_t fixed = offsetof(vigil_syscall_record, strings);
+  auto cut = decode_record(std::as_bytes(std::span(&r, 1)).first(fixed + 6), options);
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->path, "/srv/app/a.tmp");
+  EXPECT_EQ(cut->new_path, "");
+
   header(r.h, VK_CHMOD, VS_FCHMOD);
   r.args[0] = 7;
-  r.args[1] = 04755;
+  r.args[1] = 0104755;  // a whole st_mode: only the permission bits matter to chmod
   e = decode(r, options);
   EXPECT_EQ(e->path, "/var/data");
   EXPECT_EQ(e->mode, 04755U);
@@ -142,7 +157,7 @@ TEST(SensorDecode, SocketAddresses) {
   EXPECT_EQ(decode(r)->daddr, "::1");
 
   r.family = AF_UNIX;
-  put(r.path, "/run/docker.sock");
+  set_paths(r, "/run/docker.sock");
   e = decode(r);
   EXPECT_EQ(e->family, model::SocketFamily::Unix);
   EXPECT_EQ(e->unix_path, "/run/docker.sock");
@@ -188,6 +203,9 @@ TEST(SensorDecode, ExitCodesIdsDupAndBadRecords) {
 
   EXPECT_FALSE(decode_record(std::as_bytes(std::span(&r, 1)).first(sizeof(vigil_header) - 1), {}));
   EXPECT_FALSE(decode_record(std::as_bytes(std::span(&r, 1)).first(sizeof(vigil_header) + 8), {}));  // short
+  vigil_exec_record exec{};
+  header(exec.h, VK_EXEC);
+  EXPECT_FALSE(decode_record(std::as_bytes(std::span(&exec, 1)).first(sizeof exec - 1), {}));
   header(r.h, VK_KIND_COUNT, 0);
   EXPECT_FALSE(decode(r));
 }
