@@ -87,9 +87,18 @@ struct {
   __type(value, struct pending);
 } pending_calls SEC(".maps");
 
-static __always_inline void count(__u32 which) {
+static __always_inline __u64 count(__u32 which) {
   __u64 *value = bpf_map_lookup_elem(&counters, &which);
-  if (value) *value += 1;
+  if (!value) return 0;
+  *value += 1;
+  return *value;
+}
+
+/* Wakes the reader only when enough is pending, checked every 256 events of a CPU: a wakeup per event costs
+ * microseconds, and the reader polls every few milliseconds anyway. */
+static __always_inline __u64 wakeup_flags(void) {
+  if ((count(VC_EVENTS) & 255) != 0) return BPF_RB_NO_WAKEUP;
+  return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline int traced(__u32 kind) {
@@ -124,16 +133,14 @@ static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u3
 }
 
 static __always_inline void submit(void *record) {
-  __u64 pending_bytes = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-  bpf_ringbuf_submit(record, pending_bytes >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
-  count(VC_EVENTS);
+  bpf_ringbuf_submit(record, wakeup_flags());
 }
 
 static __always_inline __u8 fd_type_of(struct task_struct *task, __s64 fd) {
   if (fd < 0 || fd > 65535) return VF_NONE;
-  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-  if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds)) return VF_NONE;
-  struct file **array = BPF_CORE_READ(fdt, fd);
+  struct fdtable *fdt = task->files->fdt; /* BTF pointers: plain loads */
+  if (!fdt || fd >= fdt->max_fds) return VF_NONE;
+  struct file **array = fdt->fd;
   struct file *file = 0;
   bpf_probe_read_kernel(&file, sizeof(file), &array[fd]);
   if (!file) return VF_NONE;
@@ -235,7 +242,7 @@ static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 ki
   if (syscall == VS_MPROTECT && !(p.args[2] & PROT_EXEC)) return 0;
   if (kind == VK_DUP) {
     if (p.args[1] > 2 || p.args[0] == p.args[1]) return 0; /* only real redirections of stdin, stdout, stderr */
-    p.fd_type = fd_type_of((struct task_struct *)bpf_get_current_task(), p.args[0]);
+    p.fd_type = fd_type_of(bpf_get_current_task_btf(), p.args[0]);
   }
   struct pending *slot = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0,
                                               BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -359,12 +366,7 @@ static __always_inline int record(struct trace_event_raw_sys_exit *ctx) {
   }
   __u64 size = __builtin_offsetof(struct vigil_syscall_record, strings) + ((r->path_len + r->path2_len) & (2 * VIGIL_PATH_BYTES - 1));
   if (r->path_len + r->path2_len >= 2 * VIGIL_PATH_BYTES) size = sizeof(*r);
-  __u64 pending_bytes = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-  if (bpf_ringbuf_output(&events, r, size, pending_bytes >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP)) {
-    count(VC_DROPS);
-    return 0;
-  }
-  count(VC_EVENTS);
+  if (bpf_ringbuf_output(&events, r, size, wakeup_flags())) count(VC_DROPS);
   return 0;
 }
 

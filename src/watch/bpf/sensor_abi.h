@@ -131,7 +131,8 @@ struct vigil_syscall_record {
   char strings[2 * VIGIL_PATH_BYTES];
 };
 
-/* Per-CPU counters, indexed. */
-enum vigil_counter { VC_EVENTS = 0, VC_DROPS, VC_STASH_MISSES, VC_COUNTER_COUNT };
+/* Per-CPU counters, indexed. VC_EVENTS paces wakeups (records attempted); VC_DROPS counts records lost to a full
+ * ring buffer. */
+enum vigil_counter { VC_EVENTS = 0, VC_DROPS, VC_COUNTER_COUNT };
 
 #endif

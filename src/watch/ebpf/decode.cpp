@@ -45,7 +45,10 @@ std::string absolute(std::string path, int64_t dirfd, int32_t pid, const DecodeO
   if (base.empty() || base[0] != '/') return path;  // the process is gone: keep what it said
   std::string_view rest(path);
   while (rest.starts_with("./")) rest.remove_prefix(2);
-  return base == "/" ? "/" + std::string(rest) : base + "/" + std::string(rest);
+  std::string out = base;
+  if (out.back() != '/') out += '/';
+  out.append(rest);
+  return out;
 }
 
 std::string fd_path(int64_t fd, int32_t pid, const DecodeOptions& options) {

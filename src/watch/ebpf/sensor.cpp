@@ -152,7 +152,8 @@ struct Sensor::Impl {
   DecodeOptions decode;
   std::string backend;
   const std::function<void(model::Event&&)>* sink = nullptr;
-  size_t delivered = 0;
+  size_t delivered = 0;         // in this poll
+  uint64_t total_delivered = 0;
   uint64_t undecodable = 0;
 
   ~Impl() {
@@ -169,6 +170,7 @@ struct Sensor::Impl {
       return 0;
     }
     ++self->delivered;
+    ++self->total_delivered;
     (*self->sink)(std::move(*event));
     return 0;
   }
@@ -279,7 +281,7 @@ SensorStats Sensor::stats() const {
     }
     return total;
   };
-  stats.events = sum(VC_EVENTS);
+  stats.events = impl_->total_delivered;
   stats.dropped = sum(VC_DROPS);
   stats.undecodable = impl_->undecodable;
   return stats;
