@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
-/* Vigil's runtime probes: scheduler tracepoints for exec/fork/exit and per-syscall tracepoints for the rest.
- * A syscall's arguments are stashed at entry (per thread) and the record is written at exit, with the result, so
- * accept's peer address and every return code are known. Filtering happens before ring-buffer space is reserved:
+/* Vigil's runtime probes: scheduler tracepoints for exec/fork/exit and per-syscall exit tracepoints for the rest.
+ * One program per system call, at its exit: the result is known (accept's peer address too) and the arguments
+ * are read from the registers saved at entry, so no entry program or per-thread stash is needed. Filtering
+ * happens before anything is written to the ring buffer:
  * wanted kinds (a bit mask), the sensor's own and other ignored processes, and optionally one cgroup subtree.
  * Records are submitted without a wakeup until enough data is pending; userspace polls with a short timeout. */
 #include "vmlinux.h"
@@ -70,22 +71,6 @@ struct {
   __type(key, __u32);
   __type(value, struct vigil_syscall_record);
 } scratch SEC(".maps");
-
-struct pending {
-  __u32 kind;
-  __u32 syscall;
-  __s64 args[6];
-  __u8 fd_type;
-};
-
-/* Arguments stashed at syscall entry until the exit, in the thread's own storage (no hashing, no locks, freed with
- * the thread). kind 0 with syscall 0 means nothing pending. */
-struct {
-  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
-  __type(key, int);
-  __type(value, struct pending);
-} pending_calls SEC(".maps");
 
 static __always_inline __u64 count(__u32 which) {
   __u64 *value = bpf_map_lookup_elem(&counters, &which);
@@ -224,31 +209,8 @@ int BPF_PROG(on_exit, struct task_struct *task) {
   return 0;
 }
 
-/* ---- system calls: stash at entry, record at exit ---- */
-
-/* nargs: how many arguments the system call has. A tracepoint's context holds only those, and the kernel refuses
- * to attach a program that reads past them. */
-static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 kind, __u32 syscall, int nargs) {
-  if (!traced(kind)) return 0;
-  struct pending p = {.kind = kind, .syscall = syscall};
-  /* One by one: the verifier refuses context reads through a moved pointer, which a loop compiles to. */
-  p.args[0] = (__s64)ctx->args[0];
-  if (nargs > 1) p.args[1] = (__s64)ctx->args[1];
-  if (nargs > 2) p.args[2] = (__s64)ctx->args[2];
-  if (nargs > 3) p.args[3] = (__s64)ctx->args[3];
-  if (nargs > 4) p.args[4] = (__s64)ctx->args[4];
-  if (nargs > 5) p.args[5] = (__s64)ctx->args[5];
-  if (syscall == VS_MMAP && (!(p.args[2] & PROT_EXEC) || !(p.args[3] & MAP_ANONYMOUS))) return 0;
-  if (syscall == VS_MPROTECT && !(p.args[2] & PROT_EXEC)) return 0;
-  if (kind == VK_DUP) {
-    if (p.args[1] > 2 || p.args[0] == p.args[1]) return 0; /* only real redirections of stdin, stdout, stderr */
-    p.fd_type = fd_type_of(bpf_get_current_task_btf(), p.args[0]);
-  }
-  struct pending *slot = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0,
-                                              BPF_LOCAL_STORAGE_GET_F_CREATE);
-  if (slot) *slot = p;
-  return 0;
-}
+/* ---- system calls: one program at the exit, with the result; the arguments come from the registers saved at
+ * entry (x86-64: rdi, rsi, rdx, r10, r8, r9), which these system calls leave as they were ---- */
 
 /* addr_len: the length the caller gave (connect, bind) or -1 to read it through len_ptr (accept). */
 static __always_inline void read_sockaddr(struct vigil_syscall_record *r, const void *user_addr, __s64 addr_len,
@@ -300,17 +262,21 @@ static __always_inline void read_path2(struct vigil_syscall_record *r, __s64 use
   r->path2_len = n > 0 ? n : 0;
 }
 
-static __always_inline int record(struct trace_event_raw_sys_exit *ctx) {
-  struct pending *p = bpf_task_storage_get(&pending_calls, bpf_get_current_task_btf(), 0, 0);
-  if (!p || !p->syscall) return 0;
+static __always_inline int record(struct trace_event_raw_sys_exit *ctx, __u32 kind, __u32 syscall) {
+  if (!traced(kind)) return 0;
+  struct task_struct *task = bpf_get_current_task_btf();
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+  if (!regs) return 0;
+  __s64 args[6] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
+  if (syscall == VS_MMAP && (!(args[2] & PROT_EXEC) || !(args[3] & MAP_ANONYMOUS))) return 0;
+  if (syscall == VS_MPROTECT && !(args[2] & PROT_EXEC)) return 0;
+  if (kind == VK_DUP && (args[1] > 2 || args[0] == args[1])) return 0; /* only real redirections of 0, 1, 2 */
   __u32 zero = 0;
   struct vigil_syscall_record *r = bpf_map_lookup_elem(&scratch, &zero);
   if (!r) return 0;
-  __u32 syscall = p->syscall;
-  fill_header(&r->h, p->kind, syscall, ctx->ret);
-  for (int i = 0; i < 6; i++) r->args[i] = p->args[i];
-  r->fd_type = p->fd_type;
-  p->syscall = 0;
+  fill_header(&r->h, kind, syscall, ctx->ret);
+  for (int i = 0; i < 6; i++) r->args[i] = args[i];
+  r->fd_type = kind == VK_DUP ? fd_type_of(task, args[0]) : VF_NONE;
   r->pad = 0;
   r->family = 0;
   r->port = 0;
@@ -370,42 +336,40 @@ static __always_inline int record(struct trace_event_raw_sys_exit *ctx) {
   return 0;
 }
 
-#define SYSCALL(name, kind, syscall, nargs)                                                             \
-  SEC("tp/syscalls/sys_enter_" #name)                                                                  \
-  int enter_##name(struct trace_event_raw_sys_enter *ctx) { return stash(ctx, kind, syscall, nargs); } \
-  SEC("tp/syscalls/sys_exit_" #name)                                                     \
-  int exit_##name(struct trace_event_raw_sys_exit *ctx) { return record(ctx); }
+#define SYSCALL(name, kind, syscall)                   \
+  SEC("tp/syscalls/sys_exit_" #name)                   \
+  int exit_##name(struct trace_event_raw_sys_exit *ctx) { return record(ctx, kind, syscall); }
 
-SYSCALL(open, VK_OPEN, VS_OPEN, 3)
-SYSCALL(openat, VK_OPEN, VS_OPENAT, 4)
-SYSCALL(openat2, VK_OPEN, VS_OPENAT2, 4)
-SYSCALL(unlink, VK_UNLINK, VS_UNLINK, 1)
-SYSCALL(unlinkat, VK_UNLINK, VS_UNLINKAT, 3)
-SYSCALL(rmdir, VK_UNLINK, VS_RMDIR, 1)
-SYSCALL(rename, VK_RENAME, VS_RENAME, 2)
-SYSCALL(renameat, VK_RENAME, VS_RENAMEAT, 4)
-SYSCALL(renameat2, VK_RENAME, VS_RENAMEAT2, 5)
-SYSCALL(chmod, VK_CHMOD, VS_CHMOD, 2)
-SYSCALL(fchmod, VK_CHMOD, VS_FCHMOD, 2)
-SYSCALL(fchmodat, VK_CHMOD, VS_FCHMODAT, 3)
-SYSCALL(connect, VK_CONNECT, VS_CONNECT, 3)
-SYSCALL(accept, VK_ACCEPT, VS_ACCEPT, 3)
-SYSCALL(accept4, VK_ACCEPT, VS_ACCEPT4, 4)
-SYSCALL(bind, VK_BIND, VS_BIND, 3)
-SYSCALL(ptrace, VK_PTRACE, VS_PTRACE, 4)
-SYSCALL(memfd_create, VK_MEMFD, VS_MEMFD_CREATE, 2)
-SYSCALL(mmap, VK_EXEC_MMAP, VS_MMAP, 6)
-SYSCALL(mprotect, VK_EXEC_MMAP, VS_MPROTECT, 3)
-SYSCALL(init_module, VK_MODULE, VS_INIT_MODULE, 3)
-SYSCALL(finit_module, VK_MODULE, VS_FINIT_MODULE, 3)
-SYSCALL(setuid, VK_SETUID, VS_SETUID, 1)
-SYSCALL(setreuid, VK_SETUID, VS_SETREUID, 2)
-SYSCALL(setresuid, VK_SETUID, VS_SETRESUID, 3)
-SYSCALL(setgid, VK_SETGID, VS_SETGID, 1)
-SYSCALL(setregid, VK_SETGID, VS_SETREGID, 2)
-SYSCALL(setresgid, VK_SETGID, VS_SETRESGID, 3)
-SYSCALL(capset, VK_CAPSET, VS_CAPSET, 2)
-SYSCALL(mount, VK_MOUNT, VS_MOUNT, 5)
-SYSCALL(bpf, VK_BPF, VS_BPF, 3)
-SYSCALL(dup2, VK_DUP, VS_DUP2, 2)
-SYSCALL(dup3, VK_DUP, VS_DUP3, 3)
+SYSCALL(open, VK_OPEN, VS_OPEN)
+SYSCALL(openat, VK_OPEN, VS_OPENAT)
+SYSCALL(openat2, VK_OPEN, VS_OPENAT2)
+SYSCALL(unlink, VK_UNLINK, VS_UNLINK)
+SYSCALL(unlinkat, VK_UNLINK, VS_UNLINKAT)
+SYSCALL(rmdir, VK_UNLINK, VS_RMDIR)
+SYSCALL(rename, VK_RENAME, VS_RENAME)
+SYSCALL(renameat, VK_RENAME, VS_RENAMEAT)
+SYSCALL(renameat2, VK_RENAME, VS_RENAMEAT2)
+SYSCALL(chmod, VK_CHMOD, VS_CHMOD)
+SYSCALL(fchmod, VK_CHMOD, VS_FCHMOD)
+SYSCALL(fchmodat, VK_CHMOD, VS_FCHMODAT)
+SYSCALL(connect, VK_CONNECT, VS_CONNECT)
+SYSCALL(accept, VK_ACCEPT, VS_ACCEPT)
+SYSCALL(accept4, VK_ACCEPT, VS_ACCEPT4)
+SYSCALL(bind, VK_BIND, VS_BIND)
+SYSCALL(ptrace, VK_PTRACE, VS_PTRACE)
+SYSCALL(memfd_create, VK_MEMFD, VS_MEMFD_CREATE)
+SYSCALL(mmap, VK_EXEC_MMAP, VS_MMAP)
+SYSCALL(mprotect, VK_EXEC_MMAP, VS_MPROTECT)
+SYSCALL(init_module, VK_MODULE, VS_INIT_MODULE)
+SYSCALL(finit_module, VK_MODULE, VS_FINIT_MODULE)
+SYSCALL(setuid, VK_SETUID, VS_SETUID)
+SYSCALL(setreuid, VK_SETUID, VS_SETREUID)
+SYSCALL(setresuid, VK_SETUID, VS_SETRESUID)
+SYSCALL(setgid, VK_SETGID, VS_SETGID)
+SYSCALL(setregid, VK_SETGID, VS_SETREGID)
+SYSCALL(setresgid, VK_SETGID, VS_SETRESGID)
+SYSCALL(capset, VK_CAPSET, VS_CAPSET)
+SYSCALL(mount, VK_MOUNT, VS_MOUNT)
+SYSCALL(bpf, VK_BPF, VS_BPF)
+SYSCALL(dup2, VK_DUP, VS_DUP2)
+SYSCALL(dup3, VK_DUP, VS_DUP3)

@@ -84,11 +84,10 @@ Result<void> ensure_tracefs() {
   return {};
 }
 
+// sensor.bpf.c names each system call's program exit_<syscall>.
 std::string_view syscall_of(std::string_view program) {
-  for (std::string_view prefix : {"enter_", "exit_"}) {
-    if (program.starts_with(prefix)) return program.substr(prefix.size());
-  }
-  return {};
+  constexpr std::string_view kPrefix = "exit_";
+  return program.starts_with(kPrefix) ? program.substr(kPrefix.size()) : std::string_view();
 }
 
 const SyscallProbe* probe_for(std::string_view program) {
@@ -152,7 +151,7 @@ struct Sensor::Impl {
   DecodeOptions decode;
   std::string backend;
   const std::function<void(model::Event&&)>* sink = nullptr;
-  size_t delivered = 0;         // in this poll
+  size_t delivered = 0;  // in this poll
   uint64_t total_delivered = 0;
   uint64_t undecodable = 0;
 
@@ -182,7 +181,7 @@ struct Sensor::Impl {
       const SyscallProbe* probe = probe_for(bpf_program__name(program));
       if (probe == nullptr) continue;  // exec, fork, exit: always on
       const bool wanted = types.empty() || std::find(types.begin(), types.end(), probe->type) != types.end();
-      const bool present = exists(fmt::format("{}/events/syscalls/sys_enter_{}", kTracefs, probe->syscall));
+      const bool present = exists(fmt::format("{}/events/syscalls/sys_exit_{}", kTracefs, probe->syscall));
       bpf_program__set_autoload(program, wanted && present);
     }
   }
