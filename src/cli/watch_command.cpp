@@ -26,6 +26,7 @@
 #include "watch/ebpf/sensor.hpp"
 #include "watch/engine.hpp"
 #include "watch/exe_hash.hpp"
+#include "watch/incidents_sink.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -46,6 +47,8 @@ struct WatchOptions {
   std::vector<int32_t> ignore_pids;
   bool env_values = false;
   double duration = 0;
+  std::string incidents_url;
+  std::string token;
 };
 
 std::atomic<bool> g_stop{false};
@@ -165,6 +168,21 @@ std::string latency_summary(std::vector<uint64_t>& samples) {
   return fmt::format("; {} detections, latency p50 {:.1f} ms, p99 {:.1f} ms", samples.size(), at(0.5), at(0.99));
 }
 
+// --incidents: the sink, or nullptr. The token comes from --token or VIGIL_INCIDENTS_TOKEN (kept out of `ps`).
+std::unique_ptr<watch::IncidentsSink> make_incidents_sink(const WatchOptions& options) {
+  if (options.incidents_url.empty()) return nullptr;
+  watch::IncidentsOptions sink;
+  sink.url = options.incidents_url;
+  sink.token = options.token;
+  if (sink.token.empty()) {
+    if (const char* env = std::getenv("VIGIL_INCIDENTS_TOKEN")) sink.token = env;
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  sink.host = host;
+  return std::make_unique<watch::IncidentsSink>(std::move(sink));
+}
+
 // Opens FILE for streaming (detections or recorded events as they happen); "" or "-" is stdout.
 std::ostream* open_stream(const std::string& path, std::ofstream& file) {
   if (path.empty() || path == "-") return &std::cout;
@@ -208,10 +226,12 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
   engine_options.tree.live_proc_root = "/proc";
   watch::ExeHashCache hashes;
   std::vector<uint64_t> latencies_ns;  // event time -> detection written, for the stop line
+  const auto incidents = make_incidents_sink(options);
   watch::Engine engine(rules, engine_options, [&](const watch::Detection& d) {
     watch::Detection enriched = d;
     enriched.process.sha256 = hashes.sha256(d.process.pid, d.process.exe);
     *out << watch::detection_json(enriched) << '\n' << std::flush;
+    if (incidents) incidents->add(enriched);
     if (d.repeats == 1 && latencies_ns.size() < kMaxLatencySamples)
       latencies_ns.push_back(wall_clock_ns() - d.event.time_ns);
   });
@@ -234,9 +254,11 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
       break;
     }
     if (record != nullptr && *polled > 0) record->flush();
+    if (incidents) incidents->pump();
   }
   (void)(*sensor)->poll(0, sink);  // what the probes wrote before we stopped
   engine.flush();
+  if (incidents) incidents->pump(true);
   if (record != nullptr) record->flush();
   const auto stats = (*sensor)->stats();
   std::cerr << fmt::format("vigil watch: stopped; {} events, {} dropped{}\n", stats.events, stats.dropped,
@@ -267,9 +289,13 @@ int run_watch(const WatchOptions& options) {
   }
   std::string read_error;
   auto written = write_output(options.output, [&](std::ostream& out) {
-    watch::Engine engine(rules, watch::EngineOptions{},
-                         [&out](const watch::Detection& d) { out << watch::detection_json(d) << '\n'; });
+    const auto incidents = make_incidents_sink(options);
+    watch::Engine engine(rules, watch::EngineOptions{}, [&](const watch::Detection& d) {
+      out << watch::detection_json(d) << '\n';
+      if (incidents) incidents->add(d);
+    });
     replay(fd, name, engine, read_error);
+    if (incidents) incidents->pump(true);
   });
   if (!written) {
     std::cerr << "error: " << written.error().message << '\n';
@@ -312,6 +338,12 @@ void define_watch(CLI::App& app, int& exit_code) {
   sub->add_option("--ignore-pid", options->ignore_pids, "never trace this process (repeatable)")->type_name("PID");
   sub->add_flag("--env-values", options->env_values,
                 "keep environment variable values at exec (default: names only, values can be secrets)");
+  sub->add_option("--incidents", options->incidents_url,
+                  "also send detections to this incidents endpoint (http(s)://HOST:PORT/api/v1/events)")
+      ->type_name("URL");
+  sub->add_option("--token", options->token,
+                  "bearer token for --incidents (or set VIGIL_INCIDENTS_TOKEN, which `ps` does not show)")
+      ->type_name("T");
   sub->add_option("--duration", options->duration, "stop after this many seconds (default: run until interrupted)")
       ->type_name("SECONDS");
   sub->callback([options, &exit_code] {
