@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "watch/cgroup_paths.hpp"
+
 namespace vigil::watch {
 namespace {
 
@@ -135,19 +137,39 @@ struct ProcessTree::Impl {
   uint64_t sequence = 0;                                          // increases per add; `added` rows carry it
   std::unordered_map<int32_t, uint64_t> added_at;                 // pid -> its row's sequence
   std::unordered_map<uint64_t, std::string> container_of_cgroup;  // live: cgroup id -> container id ("" none)
+  std::optional<CgroupPaths> cgroup_paths;                        // live: made on first use
 
   // A process entered another cgroup (or is seen for the first time): which container, if any, that cgroup is.
   void note_cgroup(ProcessNode& node, const model::Event& event) {
     if (event.cgroup_id == 0 || event.cgroup_id == node.cgroup_id) return;
-    node.cgroup_id = event.cgroup_id;
-    if (options.live_proc_root.empty()) return;
+    if (options.live_proc_root.empty()) {
+      node.cgroup_id = event.cgroup_id;
+      return;
+    }
     auto it = container_of_cgroup.find(event.cgroup_id);
     if (it == container_of_cgroup.end()) {
+      std::optional<std::string> cgroup_text = cgroups().path_of(event.cgroup_id);
+      if (!cgroup_text) {  // no v2 mount to walk: the process's own view, if it is still there
+        const fs::path file = fs::path(options.live_proc_root) / std::to_string(event.pid) / "cgroup";
+        std::string text = read_small_file(file);
+        if (!text.empty()) cgroup_text = std::move(text);
+      }
+      if (!cgroup_text) return;  // unknown for now: asked again on the next event, never cached as "none"
       if (container_of_cgroup.size() >= 4096) container_of_cgroup.clear();  // bounded; refilled on demand
-      const fs::path cgroup = fs::path(options.live_proc_root) / std::to_string(event.pid) / "cgroup";
-      it = container_of_cgroup.emplace(event.cgroup_id, container_id_from_cgroup(read_small_file(cgroup))).first;
+      it = container_of_cgroup.emplace(event.cgroup_id, container_id_from_cgroup(*cgroup_text)).first;
     }
+    node.cgroup_id = event.cgroup_id;
     node.container_id = it->second;
+  }
+
+  CgroupPaths& cgroups() {
+    if (!cgroup_paths) {
+      const std::string root = !options.cgroup_root.empty()
+                                   ? options.cgroup_root
+                                   : CgroupPaths::find_v2_root(options.live_proc_root + "/mounts");
+      cgroup_paths.emplace(root);
+    }
+    return *cgroup_paths;
   }
 
   ProcessNode& add(ProcessNode node) {

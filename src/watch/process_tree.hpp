@@ -33,9 +33,11 @@ struct ProcessNode {
 struct ProcessTreeOptions {
   size_t max_processes = 65536;
   uint64_t linger_ns = 30'000'000'000ULL;  // exited processes stay findable for 30 s
-  // Live events: when a process shows a cgroup id not seen for it before (moved into a container's cgroup), read
-  // PROC/PID/cgroup once per new cgroup id for the container id. "" (replay) never reads /proc.
+  // Live events: when a process shows a cgroup id not seen for it before (moved into a container's cgroup), the
+  // container id comes from that cgroup's path, found under the cgroup v2 mount (cgroup_root, or the one
+  // PROC/mounts names), else from PROC/PID/cgroup. "" (replay) never looks at the live system.
   std::string live_proc_root;
+  std::string cgroup_root;
 };
 
 class ProcessTree {

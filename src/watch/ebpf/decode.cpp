@@ -55,15 +55,18 @@ std::string fd_path(int64_t fd, int32_t pid, const DecodeOptions& options) {
   return read_link(options.proc_root + "/" + std::to_string(pid) + "/fd/" + std::to_string(fd));
 }
 
+// "a\0\0b\0" -> {"a", "", "b"}: empty arguments are arguments; only the final terminator ends nothing. A cut
+// record (the probes read at most so many bytes) keeps its partial last item.
 std::vector<std::string> split_nul(const char* data, size_t size) {
   std::vector<std::string> items;
   size_t start = 0;
-  for (size_t i = 0; i <= size; ++i) {
-    if (i == size || data[i] == '\0') {
-      if (i > start) items.emplace_back(data + start, i - start);
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == '\0') {
+      items.emplace_back(data + start, i - start);
       start = i + 1;
     }
   }
+  if (start < size) items.emplace_back(data + start, size - start);
   return items;
 }
 

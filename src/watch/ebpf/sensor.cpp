@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <thread>
 
 #include "core/unique_fd.hpp"
 #include "watch/bpf/sensor.skel.h"
@@ -156,7 +157,12 @@ struct Sensor::Impl {
   uint64_t undecodable = 0;
 
   ~Impl() {
-    for (bpf_link* link : links) bpf_link__destroy(link);
+    // Closing a tracepoint link waits for an RCU grace period (70-80 ms here); one after another, 65 links took
+    // 4.5 s. In parallel the waits overlap.
+    std::vector<std::thread> closers;
+    closers.reserve(links.size());
+    for (bpf_link* link : links) closers.emplace_back([link] { bpf_link__destroy(link); });
+    for (auto& closer : closers) closer.join();
     ring_buffer__free(ring);
     vigil_sensor__destroy(skeleton);
   }

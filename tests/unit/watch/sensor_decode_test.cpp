@@ -56,7 +56,7 @@ TEST(SensorDecode, ExecWithMemfdArgvEnvNamesAndStdio) {
   header(r.h, VK_EXEC);
   put(r.filename, "/dev/fd/3");
   put(r.exe_name, "memfd:payload");
-  const char args[] = "payload\0--flag\0value";
+  const char args[] = "payload\0--flag\0\0value";  // sizeof counts the final NUL, as the kernel's args do
   std::memcpy(r.args, args, sizeof args);
   r.args_len = sizeof args;
   const char env[] = "HOME=/root\0GITHUB_TOKEN=ghp_secret\0EMPTY=";
@@ -75,8 +75,8 @@ TEST(SensorDecode, ExecWithMemfdArgvEnvNamesAndStdio) {
   EXPECT_EQ(e->pid, 4242);
   EXPECT_EQ(e->comm, "python3");
   EXPECT_EQ(e->filename, "/memfd:payload (deleted)");
-  EXPECT_EQ(e->argv, (std::vector<std::string>{"payload", "--flag", "value"}));
-  EXPECT_EQ(e->env, (std::vector<std::string>{"HOME", "GITHUB_TOKEN", "EMPTY"}));  // never the secret values
+  EXPECT_EQ(e->argv, (std::vector<std::string>{"payload", "--flag", "", "value"}));  // empty arguments kept
+  EXPECT_EQ(e->env, (std::vector<std::string>{"HOME", "GITHUB_TOKEN", "EMPTY"}));    // never the secret values
   EXPECT_EQ(e->stdin_type, "socket");
   EXPECT_EQ(e->stdout_type, "pipe");
   EXPECT_EQ(e->stderr_type, "chr");
