@@ -46,6 +46,7 @@ struct WatchOptions {
   std::string cgroup;
   std::vector<int32_t> ignore_pids;
   bool env_values = false;
+  bool fallback_probes = false;
   double duration = 0;
   std::string incidents_url;
   std::string token;
@@ -212,6 +213,7 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
   sensor_options.cgroup_path = options.cgroup;
   sensor_options.ignored_pids = options.ignore_pids;
   sensor_options.env_values = options.env_values;
+  sensor_options.fallback_probes = options.fallback_probes;
   auto sensor = watch::ebpf::Sensor::start(sensor_options);
   if (!sensor) {
     std::cerr << "error: " << sensor.error().message << '\n';
@@ -242,6 +244,11 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
             << std::flush;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.duration);
   const std::function<void(model::Event&&)> sink = [&](model::Event&& event) {
+    engine.tree().resolve_paths(event);
+    if (event.context_only) {
+      engine.tree().apply(event);
+      return;
+    }
     if (record != nullptr) *record << formats::events::write_event(event) << '\n';
     engine.process(event);
   };
@@ -338,6 +345,9 @@ void define_watch(CLI::App& app, int& exit_code) {
   sub->add_option("--ignore-pid", options->ignore_pids, "never trace this process (repeatable)")->type_name("PID");
   sub->add_flag("--env-values", options->env_values,
                 "keep environment variable values at exec (default: names only, values can be secrets)");
+  sub->add_flag("--fallback-probes", options->fallback_probes,
+                "also see attempts at system calls this kernel lacks (init_module without module support): one more "
+                "probe on every system call, about 100 ns each");
   sub->add_option("--incidents", options->incidents_url,
                   "also send detections to this incidents endpoint (http(s)://HOST:PORT/api/v1/events)")
       ->type_name("URL");

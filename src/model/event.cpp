@@ -28,6 +28,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, kEventTypeCount> kN
     {EventType::Mount, "mount"},
     {EventType::Bpf, "bpf"},
     {EventType::Dup, "dup"},
+    {EventType::Chdir, "chdir"},
 }};
 
 constexpr bool names_in_enum_order() {

@@ -34,8 +34,9 @@ enum class EventType : uint8_t {
   Mount,        // "mount"
   Bpf,          // "bpf"
   Dup,          // "dup" (dup2, dup3: fd redirection, for reverse shells)
+  Chdir,        // "chdir" (chdir, fchdir: path = the new working directory; keeps the process tree's cwd true)
 };
-inline constexpr size_t kEventTypeCount = static_cast<size_t>(EventType::Dup) + 1;
+inline constexpr size_t kEventTypeCount = static_cast<size_t>(EventType::Chdir) + 1;
 
 std::string_view event_type_name(EventType type);
 std::optional<EventType> parse_event_type(std::string_view name);
@@ -90,6 +91,10 @@ struct Event {
   int64_t request = 0;     // Ptrace request, Bpf command, SetUid/SetGid new id, Capset effective caps (low bits)
   int32_t fd = -1;         // Dup: the old fd (newfd in request); Connect/Accept/Bind: the socket fd
   std::string fd_type;     // Dup: what the old fd is ("socket", "pipe"... as stdin_type)
+
+  // Live only, never recorded: an event from outside the traced cgroup that keeps the process tree right (a
+  // fork, exit or chdir of a process that may join it later); not for the rules.
+  bool context_only = false;
 };
 
 }  // namespace vigil::model

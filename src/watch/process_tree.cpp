@@ -264,6 +264,11 @@ struct ProcessTree::Impl {
     if (event.comm.empty()) node.comm = fs::path(event.filename).filename().string().substr(0, 15);
   }
 
+  void chdir(const model::Event& event) {
+    ProcessNode& node = actor(event);
+    if (event.ret == 0 && event.path.starts_with('/')) node.cwd = event.path;
+  }
+
   void exit(const model::Event& event) {
     if (event.tid != 0 && event.tid != event.pid) return;  // a thread ended, not the process
     ProcessNode& node = actor(event);
@@ -295,7 +300,38 @@ void ProcessTree::apply(const model::Event& event) {
     case model::EventType::Fork: impl_->fork(event); break;
     case model::EventType::Exec: impl_->exec(event); break;
     case model::EventType::Exit: impl_->exit(event); break;
+    case model::EventType::Chdir: impl_->chdir(event); break;
     default: impl_->actor(event); break;
+  }
+}
+
+void ProcessTree::resolve_paths(model::Event& event) const {
+  using model::EventType;
+  std::string cwd;
+  if (const ProcessNode* node = find(event.pid); node != nullptr && !node->cwd.empty()) {
+    cwd = node->cwd;
+  } else if (!impl_->options.live_proc_root.empty()) {
+    cwd = read_link(fs::path(impl_->options.live_proc_root) / std::to_string(event.pid) / "cwd");
+  }
+  if (cwd.empty() || cwd[0] != '/') return;
+  const auto resolve = [&](std::string& path) {
+    if (path.empty() || path[0] == '/') return;
+    path = (fs::path(cwd) / path).lexically_normal().string();
+  };
+  switch (event.type) {
+    case EventType::Exec:
+      if (event.cwd.empty()) event.cwd = cwd;
+      resolve(event.filename);
+      break;
+    case EventType::Open:
+    case EventType::Unlink:
+    case EventType::Chmod:
+    case EventType::Chdir: resolve(event.path); break;
+    case EventType::Rename:
+      resolve(event.path);
+      resolve(event.new_path);
+      break;
+    default: break;
   }
 }
 

@@ -49,9 +49,14 @@ class ProcessTree {
 
   // Reads /proc (or another procfs root, for tests) once: every process with its exe, cmdline, cgroup.
   void snapshot(const std::string& proc_root = "/proc");
-  // Fork adds the child, Exec replaces exe/argv/env/cwd, Exit marks it exited; other events add an unknown pid
-  // with what the event says (comm, uid, ppid), so rules still see something.
+  // Fork adds the child, Exec replaces exe/argv/env/cwd, Chdir moves its cwd, Exit marks it exited; other events
+  // add an unknown pid with what the event says (comm, uid, ppid), so rules still see something.
   void apply(const model::Event& event);
+  // Live events, before apply: paths relative to the working directory (exec's filename, open/unlink/rename/
+  // chmod/chdir paths) made absolute with the cwd the tree knows for the process (from the snapshot, inherited at
+  // fork, moved by chdir: still known after the process exited), and exec's cwd filled in. With live_proc_root,
+  // a process the tree does not know is asked through /proc.
+  void resolve_paths(model::Event& event) const;
   // nullptr when unknown.
   [[nodiscard]] const ProcessNode* find(int32_t pid) const;
   // Parent, grandparent, ... up to max (stops at pid 0/1 or an unknown pid).

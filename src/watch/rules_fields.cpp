@@ -61,7 +61,7 @@ bool has_socket(const FieldContext& c) {
 }
 bool has_path(const FieldContext& c) {
   return is(c, {EventType::Open, EventType::Unlink, EventType::Rename, EventType::Chmod, EventType::MemfdCreate,
-                EventType::ModuleLoad, EventType::Mount});
+                EventType::ModuleLoad, EventType::Mount, EventType::Chdir});
 }
 
 // Flag names by bit, for evt.flags (x86-64 Linux values).

@@ -36,6 +36,15 @@ const volatile __s32 self_tgid = 0;
 const volatile __u8 filter_cgroup = 0;
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
+/* System calls this kernel has no tracepoint for (init_module without CONFIG_MODULES...), by number: kind << 16 |
+ * enum vigil_syscall. Filled by userspace; on_fallback_exit is loaded only when there is any. */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 512);
+  __type(key, __u32);
+  __type(value, __u32);
+} fallback_syscalls SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 16 * 1024 * 1024);
@@ -86,16 +95,20 @@ static __always_inline __u64 wakeup_flags(void) {
   return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
+/* 0: not traced; 1: traced; 2 (VH_CONTEXT + 1): outside the traced cgroup, but a fork, exit or chdir the process
+ * tree needs (a process joining the cgroup brings its cwd and parent with it). */
 static __always_inline int traced(__u32 kind) {
   if (!(wanted_kinds & (1U << kind))) return 0;
   __s32 tgid = bpf_get_current_pid_tgid() >> 32;
   if (tgid == self_tgid) return 0;
   if (bpf_map_lookup_elem(&ignored_tgids, &tgid)) return 0;
-  if (filter_cgroup && bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) return 0;
+  if (filter_cgroup && bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) {
+    return kind == VK_FORK || kind == VK_EXIT || kind == VK_CHDIR ? 2 : 0;
+  }
   return 1;
 }
 
-static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u32 syscall, __s64 ret) {
+static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u32 syscall, __s64 ret, int how) {
   /* A BTF pointer: fields are read with plain (fault-checked) loads, much cheaper than probe-read helpers. */
   struct task_struct *task = bpf_get_current_task_btf();
   __u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -111,7 +124,7 @@ static __always_inline void fill_header(struct vigil_header *h, __u32 kind, __u3
   struct nsproxy *ns = task->nsproxy;
   h->pid_ns = ns ? ns->pid_ns_for_children->ns.inum : 0; /* no nsproxy: the task is exiting */
   h->mnt_ns = ns ? ns->mnt_ns->ns.inum : 0;
-  h->pad = 0;
+  h->flags = how == 2 ? VH_CONTEXT : 0;
   h->cgroup_id = bpf_get_current_cgroup_id();
   h->ret = ret;
   bpf_get_current_comm(h->comm, sizeof(h->comm));
@@ -146,13 +159,13 @@ static __always_inline __u8 fd_type_of(struct task_struct *task, __s64 fd) {
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
-  if (!traced(VK_EXEC)) return 0;
+  if (traced(VK_EXEC) != 1) return 0;
   struct vigil_exec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
   if (!r) {
     count(VC_DROPS);
     return 0;
   }
-  fill_header(&r->h, VK_EXEC, 0, 0);
+  fill_header(&r->h, VK_EXEC, 0, 0, 1);
   bpf_probe_read_kernel_str(r->filename, sizeof(r->filename), BPF_CORE_READ(bprm, filename));
   bpf_probe_read_kernel_str(r->exe_name, sizeof(r->exe_name), BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name));
   struct mm_struct *mm = BPF_CORE_READ(task, mm);
@@ -180,13 +193,14 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
   if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid)) return 0; /* a new thread, not a process */
-  if (!traced(VK_FORK)) return 0;
+  int how = traced(VK_FORK);
+  if (!how) return 0;
   struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
   if (!r) {
     count(VC_DROPS);
     return 0;
   }
-  fill_header(&r->h, VK_FORK, 0, 0);
+  fill_header(&r->h, VK_FORK, 0, 0, how);
   r->child_pid = BPF_CORE_READ(child, tgid);
   r->exit_code = 0;
   submit(r);
@@ -196,13 +210,14 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task) {
   if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid)) return 0; /* a thread ending */
-  if (!traced(VK_EXIT)) return 0;
+  int how = traced(VK_EXIT);
+  if (!how) return 0;
   struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
   if (!r) {
     count(VC_DROPS);
     return 0;
   }
-  fill_header(&r->h, VK_EXIT, 0, 0);
+  fill_header(&r->h, VK_EXIT, 0, 0, how);
   r->child_pid = 0;
   r->exit_code = BPF_CORE_READ(task, exit_code);
   submit(r);
@@ -262,8 +277,9 @@ static __always_inline void read_path2(struct vigil_syscall_record *r, __s64 use
   r->path2_len = n > 0 ? n : 0;
 }
 
-static __always_inline int record(struct trace_event_raw_sys_exit *ctx, __u32 kind, __u32 syscall) {
-  if (!traced(kind)) return 0;
+static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
+  int how = traced(kind);
+  if (!how) return 0;
   struct task_struct *task = bpf_get_current_task_btf();
   struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
   if (!regs) return 0;
@@ -274,7 +290,7 @@ static __always_inline int record(struct trace_event_raw_sys_exit *ctx, __u32 ki
   __u32 zero = 0;
   struct vigil_syscall_record *r = bpf_map_lookup_elem(&scratch, &zero);
   if (!r) return 0;
-  fill_header(&r->h, kind, syscall, ctx->ret);
+  fill_header(&r->h, kind, syscall, ret, how);
   for (int i = 0; i < 6; i++) r->args[i] = args[i];
   r->fd_type = kind == VK_DUP ? fd_type_of(task, args[0]) : VF_NONE;
   r->pad = 0;
@@ -292,6 +308,7 @@ static __always_inline int record(struct trace_event_raw_sys_exit *ctx, __u32 ki
     case VS_RMDIR:
     case VS_CHMOD:
     case VS_MEMFD_CREATE:
+    case VS_CHDIR:
       read_path(r, r->args[0]);
       break;
     case VS_OPENAT:
@@ -338,7 +355,7 @@ static __always_inline int record(struct trace_event_raw_sys_exit *ctx, __u32 ki
 
 #define SYSCALL(name, kind, syscall)                   \
   SEC("tp/syscalls/sys_exit_" #name)                   \
-  int exit_##name(struct trace_event_raw_sys_exit *ctx) { return record(ctx, kind, syscall); }
+  int exit_##name(struct trace_event_raw_sys_exit *ctx) { return record(ctx->ret, kind, syscall); }
 
 SYSCALL(open, VK_OPEN, VS_OPEN)
 SYSCALL(openat, VK_OPEN, VS_OPENAT)
@@ -373,3 +390,15 @@ SYSCALL(mount, VK_MOUNT, VS_MOUNT)
 SYSCALL(bpf, VK_BPF, VS_BPF)
 SYSCALL(dup2, VK_DUP, VS_DUP2)
 SYSCALL(dup3, VK_DUP, VS_DUP3)
+SYSCALL(chdir, VK_CHDIR, VS_CHDIR)
+SYSCALL(fchdir, VK_CHDIR, VS_FCHDIR)
+
+/* Every system call's exit, for those in fallback_syscalls only: costs a map lookup per system call, so it is
+ * attached only when a wanted system call has no tracepoint of its own. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_fallback_exit, struct pt_regs *regs, long ret) {
+  __u32 nr = (__u32)regs->orig_ax;
+  __u32 *entry = bpf_map_lookup_elem(&fallback_syscalls, &nr);
+  if (!entry || !*entry) return 0;
+  return record(ret, *entry >> 16, *entry & 0xffff);
+}

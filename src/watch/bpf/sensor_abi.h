@@ -33,6 +33,7 @@ enum vigil_kind {
   VK_MOUNT,
   VK_BPF,
   VK_DUP,
+  VK_CHDIR,
   VK_KIND_COUNT,
 };
 
@@ -71,7 +72,13 @@ enum vigil_syscall {
   VS_BPF,
   VS_DUP2,
   VS_DUP3,
+  VS_CHDIR,
+  VS_FCHDIR,
 };
+
+/* Header flags. VH_CONTEXT: outside the traced cgroup, sent only to keep the process tree right (fork, exit,
+ * chdir of processes that may later join it): not for the rules, not recorded. */
+#define VH_CONTEXT 1U
 
 /* What an fd is (from the inode's mode). */
 enum vigil_fd_type { VF_NONE = 0, VF_FILE, VF_DIR, VF_PIPE, VF_SOCKET, VF_CHR, VF_BLK, VF_LINK };
@@ -87,7 +94,7 @@ struct vigil_header {
   __u32 gid;
   __u32 pid_ns;
   __u32 mnt_ns;
-  __u32 pad;
+  __u32 flags;   /* VH_* */
   __u64 cgroup_id;
   __s64 ret;
   char comm[16];

@@ -19,7 +19,7 @@ namespace {
 using model::Event;
 using model::EventType;
 
-static_assert(static_cast<int>(EventType::Dup) == VK_DUP && VK_KIND_COUNT == model::kEventTypeCount,
+static_assert(static_cast<int>(EventType::Chdir) == VK_CHDIR && VK_KIND_COUNT == model::kEventTypeCount,
               "sensor_abi.h kinds follow model::EventType");
 
 constexpr int64_t kAtFdcwd = -100;
@@ -36,12 +36,12 @@ std::string read_link(const std::string& path) {
   return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
 }
 
-// A path as the process named it, made absolute: relative to its cwd (AT_FDCWD) or to the directory fd.
+// A path relative to a directory fd, made absolute through /proc while the fd is open. Paths relative to the
+// working directory (AT_FDCWD) stay as they are: the process tree knows every process's cwd (snapshot, fork,
+// chdir) even after it exited, which /proc does not (ProcessTree::resolve_paths).
 std::string absolute(std::string path, int64_t dirfd, int32_t pid, const DecodeOptions& options) {
-  if (path.empty() || path[0] == '/') return path;
-  const std::string base =
-      dirfd == kAtFdcwd ? read_link(options.proc_root + "/" + std::to_string(pid) + "/cwd")
-                        : read_link(options.proc_root + "/" + std::to_string(pid) + "/fd/" + std::to_string(dirfd));
+  if (path.empty() || path[0] == '/' || dirfd == kAtFdcwd) return path;
+  const std::string base = read_link(options.proc_root + "/" + std::to_string(pid) + "/fd/" + std::to_string(dirfd));
   if (base.empty() || base[0] != '/') return path;  // the process is gone: keep what it said
   std::string_view rest(path);
   while (rest.starts_with("./")) rest.remove_prefix(2);
@@ -96,20 +96,18 @@ void decode_header(const vigil_header& h, const DecodeOptions& options, Event& e
   e.pid_ns = h.pid_ns;
   e.mnt_ns = h.mnt_ns;
   e.ret = h.ret;
+  e.context_only = (h.flags & VH_CONTEXT) != 0;
 }
 
 Event decode_exec(const vigil_exec_record& r, const DecodeOptions& options) {
   Event e;
   decode_header(r.h, options, e);
   const std::string proc = options.proc_root + "/" + std::to_string(r.h.pid);
-  e.cwd = read_link(proc + "/cwd");
-  e.filename = c_string(r.filename);
+  e.filename = c_string(r.filename);  // a relative one is resolved with the tree's cwd (resolve_paths)
   const std::string exe_name = c_string(r.exe_name);
   if (e.filename.starts_with("/dev/fd/")) {  // fexecve / execveat(AT_EMPTY_PATH): name what really ran
     e.filename = exe_name.starts_with("memfd:") ? "/" + exe_name + " (deleted)" : read_link(proc + "/exe");
     if (e.filename.empty()) e.filename = c_string(r.filename);
-  } else if (!e.filename.empty() && e.filename[0] != '/' && !e.cwd.empty()) {
-    e.filename = absolute(e.filename, kAtFdcwd, r.h.pid, options);
   }
   e.argv = split_nul(r.args, std::min<size_t>(r.args_len, sizeof r.args));
   e.env = split_nul(r.env, std::min<size_t>(r.env_len, sizeof r.env));
@@ -255,6 +253,8 @@ Event decode_syscall(const vigil_syscall_record& r, size_t available, const Deco
       e.flags = static_cast<uint32_t>(arg(3));
       break;
     case VS_BPF: e.request = arg(0); break;
+    case VS_CHDIR: e.path = paths.path; break;  // relative ones: the process tree knows the cwd (resolve_paths)
+    case VS_FCHDIR: e.path = fd_path(arg(0), pid, options); break;
     case VS_DUP2:
     case VS_DUP3:
       e.fd = static_cast<int32_t>(arg(0));

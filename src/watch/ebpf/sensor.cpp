@@ -31,45 +31,50 @@ using model::EventType;
 
 constexpr const char* kTracefs = "/sys/kernel/tracing";
 
-// THE probe table: which system call tracepoints serve which event type (sensor.bpf.c has one SYSCALL() each).
+// THE probe table: the system calls sensor.bpf.c has a SYSCALL() program for, the event type each serves, its
+// record variant and its x86-64 number (for kernels without that call's tracepoint: see on_fallback_exit).
 struct SyscallProbe {
   std::string_view syscall;
   EventType type;
+  uint32_t variant;  // enum vigil_syscall
+  uint32_t number;
 };
 constexpr SyscallProbe kSyscallProbes[] = {
-    {"open", EventType::Open},
-    {"openat", EventType::Open},
-    {"openat2", EventType::Open},
-    {"unlink", EventType::Unlink},
-    {"unlinkat", EventType::Unlink},
-    {"rmdir", EventType::Unlink},
-    {"rename", EventType::Rename},
-    {"renameat", EventType::Rename},
-    {"renameat2", EventType::Rename},
-    {"chmod", EventType::Chmod},
-    {"fchmod", EventType::Chmod},
-    {"fchmodat", EventType::Chmod},
-    {"connect", EventType::Connect},
-    {"accept", EventType::Accept},
-    {"accept4", EventType::Accept},
-    {"bind", EventType::Bind},
-    {"ptrace", EventType::Ptrace},
-    {"memfd_create", EventType::MemfdCreate},
-    {"mmap", EventType::ExecMmap},
-    {"mprotect", EventType::ExecMmap},
-    {"init_module", EventType::ModuleLoad},
-    {"finit_module", EventType::ModuleLoad},
-    {"setuid", EventType::SetUid},
-    {"setreuid", EventType::SetUid},
-    {"setresuid", EventType::SetUid},
-    {"setgid", EventType::SetGid},
-    {"setregid", EventType::SetGid},
-    {"setresgid", EventType::SetGid},
-    {"capset", EventType::Capset},
-    {"mount", EventType::Mount},
-    {"bpf", EventType::Bpf},
-    {"dup2", EventType::Dup},
-    {"dup3", EventType::Dup},
+    {"open", EventType::Open, VS_OPEN, 2},
+    {"openat", EventType::Open, VS_OPENAT, 257},
+    {"openat2", EventType::Open, VS_OPENAT2, 437},
+    {"unlink", EventType::Unlink, VS_UNLINK, 87},
+    {"unlinkat", EventType::Unlink, VS_UNLINKAT, 263},
+    {"rmdir", EventType::Unlink, VS_RMDIR, 84},
+    {"rename", EventType::Rename, VS_RENAME, 82},
+    {"renameat", EventType::Rename, VS_RENAMEAT, 264},
+    {"renameat2", EventType::Rename, VS_RENAMEAT2, 316},
+    {"chmod", EventType::Chmod, VS_CHMOD, 90},
+    {"fchmod", EventType::Chmod, VS_FCHMOD, 91},
+    {"fchmodat", EventType::Chmod, VS_FCHMODAT, 268},
+    {"connect", EventType::Connect, VS_CONNECT, 42},
+    {"accept", EventType::Accept, VS_ACCEPT, 43},
+    {"accept4", EventType::Accept, VS_ACCEPT4, 288},
+    {"bind", EventType::Bind, VS_BIND, 49},
+    {"ptrace", EventType::Ptrace, VS_PTRACE, 101},
+    {"memfd_create", EventType::MemfdCreate, VS_MEMFD_CREATE, 319},
+    {"mmap", EventType::ExecMmap, VS_MMAP, 9},
+    {"mprotect", EventType::ExecMmap, VS_MPROTECT, 10},
+    {"init_module", EventType::ModuleLoad, VS_INIT_MODULE, 175},
+    {"finit_module", EventType::ModuleLoad, VS_FINIT_MODULE, 313},
+    {"setuid", EventType::SetUid, VS_SETUID, 105},
+    {"setreuid", EventType::SetUid, VS_SETREUID, 113},
+    {"setresuid", EventType::SetUid, VS_SETRESUID, 117},
+    {"setgid", EventType::SetGid, VS_SETGID, 106},
+    {"setregid", EventType::SetGid, VS_SETREGID, 114},
+    {"setresgid", EventType::SetGid, VS_SETRESGID, 119},
+    {"capset", EventType::Capset, VS_CAPSET, 126},
+    {"mount", EventType::Mount, VS_MOUNT, 165},
+    {"bpf", EventType::Bpf, VS_BPF, 321},
+    {"dup2", EventType::Dup, VS_DUP2, 33},
+    {"dup3", EventType::Dup, VS_DUP3, 292},
+    {"chdir", EventType::Chdir, VS_CHDIR, 80},
+    {"fchdir", EventType::Chdir, VS_FCHDIR, 81},
 };
 
 bool exists(const std::string& path) {
@@ -155,6 +160,8 @@ struct Sensor::Impl {
   size_t delivered = 0;  // in this poll
   uint64_t total_delivered = 0;
   uint64_t undecodable = 0;
+  std::vector<const SyscallProbe*> fallbacks;  // wanted system calls without a tracepoint here, caught anyway
+  std::vector<const SyscallProbe*> uncovered;  // the same, not caught (no --fallback-probes)
 
   ~Impl() {
     // Closing a tracepoint link waits for an RCU grace period (70-80 ms here); one after another, 65 links took
@@ -180,16 +187,31 @@ struct Sensor::Impl {
     return 0;
   }
 
-  // Loads only the syscall programs the wanted types need and whose tracepoints this kernel has.
-  void choose_programs(const std::vector<EventType>& types) {
+  // Loads only the syscall programs the wanted types need and whose tracepoints this kernel has; wanted calls
+  // without a tracepoint go to the fallback table (one program on every system call's exit, so only then).
+  void choose_programs(const std::vector<EventType>& types, bool use_fallback) {
     bpf_program* program = nullptr;
     bpf_object__for_each_program(program, skeleton->obj) {
       const SyscallProbe* probe = probe_for(bpf_program__name(program));
-      if (probe == nullptr) continue;  // exec, fork, exit: always on
-      const bool wanted = types.empty() || std::find(types.begin(), types.end(), probe->type) != types.end();
+      if (probe == nullptr) continue;  // exec, fork, exit: always on; the fallback: below
+      const bool wanted = types.empty() || probe->type == EventType::Chdir ||  // the tree's cwd needs chdir
+                          std::find(types.begin(), types.end(), probe->type) != types.end();
       const bool present = exists(fmt::format("{}/events/syscalls/sys_exit_{}", kTracefs, probe->syscall));
       bpf_program__set_autoload(program, wanted && present);
+      if (wanted && !present) (use_fallback ? fallbacks : uncovered).push_back(probe);
     }
+    bpf_program__set_autoload(skeleton->progs.on_fallback_exit, !fallbacks.empty());
+  }
+
+  Result<void> fill_fallbacks() {
+    for (const SyscallProbe* probe : fallbacks) {
+      const uint32_t value = (static_cast<uint32_t>(probe->type) << 16U) | probe->variant;
+      if (bpf_map__update_elem(skeleton->maps.fallback_syscalls, &probe->number, sizeof probe->number, &value,
+                               sizeof value, BPF_ANY) != 0) {
+        return fail(fmt::format("cannot set up the fallback probe for {}: {}", probe->syscall, std::strerror(errno)));
+      }
+    }
+    return {};
   }
 
   Result<void> attach() {
@@ -220,7 +242,7 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
   impl.skeleton = vigil_sensor__open();
   if (impl.skeleton == nullptr) return fail(fmt::format("cannot open the eBPF probes: {}", std::strerror(errno)));
 
-  uint32_t wanted = (1U << VK_EXEC) | (1U << VK_FORK) | (1U << VK_EXIT);
+  uint32_t wanted = (1U << VK_EXEC) | (1U << VK_FORK) | (1U << VK_EXIT) | (1U << VK_CHDIR);
   for (EventType type : options.types) wanted |= 1U << static_cast<uint32_t>(type);
   impl.skeleton->rodata->wanted_kinds = options.types.empty() ? ~0U : wanted;
   impl.skeleton->rodata->self_tgid = ::getpid();
@@ -231,7 +253,7 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
     }
     impl.skeleton->rodata->filter_cgroup = 1;
   }
-  impl.choose_programs(options.types);
+  impl.choose_programs(options.types, options.fallback_probes);
   if (vigil_sensor__load(impl.skeleton) != 0) {
     return fail(
         fmt::format("cannot load the eBPF probes into the kernel: {} (set VIGIL_BPF_DEBUG=1 for the "
@@ -245,6 +267,7 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
       return fail(fmt::format("{}: not a cgroup v2 directory: {}", options.cgroup_path, std::strerror(errno)));
     }
   }
+  if (auto filled = impl.fill_fallbacks(); !filled) return fail(filled.error().message);
   for (int32_t pid : options.ignored_pids) {
     const uint8_t yes = 1;
     bpf_map__update_elem(impl.skeleton->maps.ignored_tgids, &pid, sizeof pid, &yes, sizeof yes, BPF_ANY);
@@ -256,9 +279,17 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
   if (auto attached = impl.attach(); !attached) return fail(attached.error().message);
 
   const KernelFeatures features = probe_kernel_features();
-  impl.backend = features.fentry
-                     ? "tracepoints (fentry is allowed here but not used yet)"
-                     : fmt::format("tracepoints (fentry not allowed by this kernel: {})", features.fentry_error);
+  std::string fallback;
+  for (const SyscallProbe* probe : impl.fallbacks) {
+    fallback += (fallback.empty() ? "; sys_exit fallback for " : ", ") + std::string(probe->syscall);
+  }
+  for (const SyscallProbe* probe : impl.uncovered) {
+    fallback += (probe == impl.uncovered.front() ? "; not in this kernel (--fallback-probes sees attempts): " : ", ") +
+                std::string(probe->syscall);
+  }
+  impl.backend = fmt::format("tracepoints{}; {}", fallback,
+                             features.fentry ? "fentry is allowed here but not used yet"
+                                             : "fentry not allowed by this kernel: " + features.fentry_error);
   return sensor;
 }
 

@@ -19,6 +19,9 @@ struct SensorOptions {
   std::string cgroup_path;              // a cgroup v2 directory: trace only its subtree ("" traces everything)
   std::vector<int32_t> ignored_pids;    // processes (tgids) never traced, besides the sensor itself
   bool env_values = false;              // keep environment values at exec (default: names only)
+  // Wanted system calls this kernel has no tracepoint for exist here only as ENOSYS stubs (init_module without
+  // module support): attempts at them are caught only with a probe on every system call's exit, ~100 ns each.
+  bool fallback_probes = false;
 };
 
 struct SensorStats {

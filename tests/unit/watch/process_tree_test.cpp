@@ -133,6 +133,42 @@ TEST(ProcessTree, LiveProcessesMovedIntoAContainerCgroupGetItsId) {
   EXPECT_EQ(replay.find(300)->container_id, "");
 }
 
+TEST(ProcessTree, RelativePathsUseTheCwdTheTreeKeeps) {
+  test::TempDir proc;
+  fake_process(proc, 300, "300 (bash) S 1", "", "/bin/bash", "");  // cwd /srv/app
+  ProcessTreeOptions options;
+  options.live_proc_root = proc.path().string();
+  ProcessTree tree(options);
+  tree.snapshot(proc.path().string());
+  tree.apply(fork_event(1, 300, 301));  // the child inherits /srv/app and never shows up in /proc
+  Event open = event(EventType::Open, 2, 301, 300);
+  open.path = "./out/../report.txt";
+  tree.resolve_paths(open);
+  EXPECT_EQ(open.path, "/srv/app/report.txt");
+  Event cd = event(EventType::Chdir, 3, 301, 300);
+  cd.path = "sub";
+  tree.resolve_paths(cd);
+  tree.apply(cd);
+  Event run = event(EventType::Exec, 4, 301, 300);
+  run.filename = "./prog";
+  tree.resolve_paths(run);
+  EXPECT_EQ(run.filename, "/srv/app/sub/prog");
+  EXPECT_EQ(run.cwd, "/srv/app/sub");
+  tree.apply(run);
+  tree.apply(event(EventType::Exit, 5, 301, 300));
+  Event late = event(EventType::Rename, 6, 301, 300);  // read after the exit: the lingering node still knows
+  late.path = "a";
+  late.new_path = "/abs/b";
+  tree.resolve_paths(late);
+  EXPECT_EQ(late.path, "/srv/app/sub/a");
+  EXPECT_EQ(late.new_path, "/abs/b");
+  Event failed = event(EventType::Chdir, 7, 300, 1);
+  failed.path = "/nope";
+  failed.ret = -2;
+  tree.apply(failed);  // a failed chdir moves nothing
+  EXPECT_EQ(tree.find(300)->cwd, "/srv/app");
+}
+
 TEST(ProcessTree, ForkExecExitAndAncestors) {
   ProcessTree tree;
   tree.apply(exec_event(1, 100, "/usr/bin/bash", {"-bash"}));
