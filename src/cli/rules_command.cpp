@@ -24,8 +24,6 @@ struct RulesOptions {
   std::string format = "table";
 };
 
-constexpr std::string_view kBuiltinName = "builtin:default.yaml";
-
 std::string_view kind_name(watch::RuleKind kind) {
   switch (kind) {
     case watch::RuleKind::Sequence: return "sequence";
@@ -49,9 +47,13 @@ void print_problems(const std::vector<watch::LoadProblem>& problems) {
 std::pair<size_t, size_t> count_macros_and_lists(const std::vector<std::string>& files) {
   std::set<std::string> macros, lists;
   for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
-    text << in.rdbuf();
+    if (path == watch::kBuiltinRulesName) {
+      text << watch::default_rules_yaml();
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      text << in.rdbuf();
+    }
     auto doc = formats::yaml::load(text.str());
     if (!doc) continue;
     const auto root = doc->root();
@@ -105,10 +107,9 @@ void print_json(const watch::RuleSet& set) {
 
 int run_list(const RulesOptions& options) {
   std::vector<watch::LoadProblem> problems;
-  const auto set = options.files.empty()
-                       ? watch::RuleSet::load_texts(
-                             {{std::string(kBuiltinName), std::string(watch::default_rules_yaml())}}, problems)
-                       : watch::RuleSet::load_files(options.files, problems);
+  const auto set = watch::RuleSet::load_files(
+      options.files.empty() ? std::vector<std::string>{std::string(watch::kBuiltinRulesName)} : options.files,
+      problems);
   if (!problems.empty()) {
     print_problems(problems);
     return kExitError;
@@ -148,6 +149,17 @@ void define_rules(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json"}));
   list->callback([options, &exit_code] { exit_code = run_list(*options); });
+
+  CLI::App* print = rules->add_subcommand("print", "print the built-in rules (YAML), to read or to start your own");
+  print->footer(
+      "Examples:\n"
+      "  vigil rules print > my_rules.yaml               a copy to edit (then: vigil watch --rules my_rules.yaml)\n"
+      "To extend the built-in lists instead, load both: --rules builtin:default.yaml --rules extra.yaml, with\n"
+      "extra.yaml holding e.g. `- list: exfil_allowed_hosts` / `  items: [203.0.113.7]` / `  append: true`.\n");
+  print->callback([&exit_code] {
+    std::cout << watch::default_rules_yaml();
+    exit_code = kExitOk;
+  });
 }
 
 }  // namespace vigil::cli

@@ -108,10 +108,8 @@ class LineReader {
 
 // Every problem, each as "FILE:LINE: message"; an empty set when all rules loaded.
 watch::RuleSet load_rules(const std::vector<std::string>& paths, std::vector<watch::LoadProblem>& problems) {
-  if (paths.empty()) {
-    return watch::RuleSet::load_texts({{"builtin:default.yaml", std::string(watch::default_rules_yaml())}}, problems);
-  }
-  return watch::RuleSet::load_files(paths, problems);
+  return watch::RuleSet::load_files(
+      paths.empty() ? std::vector<std::string>{std::string(watch::kBuiltinRulesName)} : paths, problems);
 }
 
 // In the order of the files given, then by line, whatever order the loader found them in.
@@ -332,7 +330,8 @@ void define_watch(CLI::App& app, int& exit_code) {
       "The live sensor needs root (or CAP_BPF and CAP_PERFMON); it runs until interrupted (Ctrl-C) or\n"
       "--duration ends, prints a line on stderr once its probes are attached and its counts when it stops.\n"
       "Exit codes: 0 success (detections do not change it), 2 error (bad rules, unreadable input).\n");
-  sub->add_option("--rules", options->rules, "rule file (YAML); repeatable; default: the built-in rules")
+  sub->add_option("--rules", options->rules,
+                  "rule file (YAML); repeatable; default: the built-in rules, named builtin:default.yaml to combine")
       ->type_name("PATH");
   sub->add_option("-o,--output", options->output, "write detections here (atomically) instead of stdout")
       ->type_name("FILE");

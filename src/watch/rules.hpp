@@ -108,7 +108,9 @@ class RuleSet {
   void index();
 };
 
-// The default rules shipped inside the binary (rules/default.yaml at build time); name "builtin:default.yaml".
+// The default rules shipped inside the binary (default_rules.cpp); load_files reads them for this name, so
+// `--rules builtin:default.yaml --rules mine.yaml` extends their lists and macros.
+inline constexpr std::string_view kBuiltinRulesName = "builtin:default.yaml";
 std::string_view default_rules_yaml();
 
 // libFuzzer entry point: loads bytes as a rule file (problems become warnings) and evaluates every rule on a few

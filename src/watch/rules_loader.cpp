@@ -377,6 +377,10 @@ RuleSet RuleSet::load_texts(const std::vector<std::pair<std::string, std::string
 RuleSet RuleSet::load_files(const std::vector<std::string>& paths, std::vector<LoadProblem>& problems) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : paths) {
+    if (path == kBuiltinRulesName) {  // the built-in rules, so a file of your own can extend their lists
+      files.emplace_back(path, std::string(default_rules_yaml()));
+      continue;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       problems.push_back({path, 0, "cannot read the file"});

@@ -77,6 +77,26 @@ class RulesCliTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(proc.stdout, "")
 
+    def test_print_gives_the_builtin_rules_and_they_combine_with_files(self):
+        printed = vigil("rules", "print")
+        self.assertEqual(printed.returncode, 0, printed.stderr)
+        copy = os.path.join(self.tmp, "copy.yaml")
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(printed.stdout)
+        builtin = json.loads(vigil("rules", "list", "-f", "json").stdout)["rules"]
+        copied = json.loads(vigil("rules", "list", "--rules", copy, "-f", "json").stdout)["rules"]
+        self.assertEqual([r["rule"] for r in copied], [r["rule"] for r in builtin])
+        extra = os.path.join(self.tmp, "extra.yaml")
+        with open(extra, "w", encoding="utf-8") as f:
+            f.write("- list: exfil_allowed_hosts\n  items: [203.0.113.7]\n  append: true\n"
+                    "- rule: Extra\n  desc: d\n  condition: evt.type = execve and proc.name = x\n"
+                    "  output: o\n  priority: NOTICE\n")
+        both = vigil("rules", "check", "builtin:default.yaml", extra)
+        self.assertEqual(both.returncode, 0, both.stderr)
+        self.assertTrue(both.stdout.startswith(f"{len(builtin) + 1} rules, "), both.stdout)
+        alone = vigil("rules", "check", extra)  # without the built-ins, appending to an unknown list is a problem
+        self.assertEqual(alone.returncode, 2)
+
     def test_help_has_examples(self):
         for sub in ("check", "list"):
             proc = vigil("rules", sub, "--help")
