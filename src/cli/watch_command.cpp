@@ -243,6 +243,7 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.duration);
   const std::function<void(model::Event&&)> sink = [&](model::Event&& event) {
     engine.tree().resolve_paths(event);
+    engine.tree().add_container_id(event);
     if (event.context_only) {
       engine.tree().apply(event);
       return;

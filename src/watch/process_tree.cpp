@@ -141,6 +141,11 @@ struct ProcessTree::Impl {
 
   // A process entered another cgroup (or is seen for the first time): which container, if any, that cgroup is.
   void note_cgroup(ProcessNode& node, const model::Event& event) {
+    if (!event.container_id.empty()) {  // recorded (or filled by add_container_id): nothing to look up
+      node.container_id = event.container_id;
+      node.cgroup_id = event.cgroup_id;
+      return;
+    }
     if (event.cgroup_id == 0 || event.cgroup_id == node.cgroup_id) return;
     if (options.live_proc_root.empty()) {
       node.cgroup_id = event.cgroup_id;
@@ -303,6 +308,13 @@ void ProcessTree::apply(const model::Event& event) {
     case model::EventType::Chdir: impl_->chdir(event); break;
     default: impl_->actor(event); break;
   }
+}
+
+void ProcessTree::add_container_id(model::Event& event) {
+  if (!event.container_id.empty() || event.cgroup_id == 0) return;
+  ProcessNode probe;  // note_cgroup's lookup without touching a real node
+  impl_->note_cgroup(probe, event);
+  event.container_id = probe.container_id;
 }
 
 void ProcessTree::resolve_paths(model::Event& event) const {

@@ -57,6 +57,8 @@ class ProcessTree {
   // fork, moved by chdir: still known after the process exited), and exec's cwd filled in. With live_proc_root,
   // a process the tree does not know is asked through /proc.
   void resolve_paths(model::Event& event) const;
+  // Live events, before apply: container_id filled from the event's cgroup (so --record keeps it).
+  void add_container_id(model::Event& event);
   // nullptr when unknown.
   [[nodiscard]] const ProcessNode* find(int32_t pid) const;
   // Parent, grandparent, ... up to max (stops at pid 0/1 or an unknown pid).

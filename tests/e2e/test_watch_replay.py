@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from vigil_e2e import DATA, VIGIL
+from vigil_e2e import DATA, VIGIL, watch_schema_errors
 
 EVENTS = os.path.join(DATA, "watch", "events")
 RULES = os.path.join(EVENTS, "scenario_rules.yaml")
@@ -19,7 +19,11 @@ def watch(*args, input=None):
 
 
 def detections(proc):
-    return [json.loads(line) for line in proc.stdout.splitlines()]
+    found = [json.loads(line) for line in proc.stdout.splitlines()]
+    problems = watch_schema_errors(found, [d["event"] for d in found])
+    if problems:
+        raise AssertionError(f"detections break docs/schemas/detection.schema.json:\n{problems}")
+    return found
 
 
 def scenario(name):
@@ -130,6 +134,17 @@ class WatchReplayTest(unittest.TestCase):
         self.assertEqual(len(errors), 2, proc.stderr)
         self.assertTrue(errors[0].startswith(f"error: {rules}:3: "), errors[0])
         self.assertTrue(errors[1].startswith(f"error: {rules}:10: "), errors[1])
+
+    def test_every_builtin_scenario_gives_schema_valid_detections(self):
+        default = os.path.join(DATA, "watch", "default")
+        fired = set()
+        for name in sorted(os.listdir(default)):
+            proc = watch("--replay", os.path.join(default, name))
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            fired.update(d["rule"] for d in detections(proc))  # detections() checks the schema
+        listed = json.loads(subprocess.run([VIGIL, "rules", "list", "-f", "json"], capture_output=True, text=True,
+                                           check=True).stdout)["rules"]
+        self.assertEqual(fired, {r["rule"] for r in listed})
 
     def test_record_needs_the_live_sensor(self):
         record = os.path.join(self.tmp, "rec.jsonl")

@@ -90,3 +90,21 @@ def cyclonedx_validator():
 
 def spdx_validator():
     return validator_for(load_schema("spdx-schema.json"))
+
+
+_watch_validators = None
+
+
+def watch_schema_errors(detections=(), events=()):
+    """Violations of docs/schemas/{detection,event}.schema.json by detections and event records ("" when none)."""
+    global _watch_validators
+    if _watch_validators is None:
+        docs = os.path.join(SOURCE, "docs", "schemas")
+        with open(os.path.join(docs, "detection.schema.json"), encoding="utf-8") as f:
+            detection = json.load(f)
+        with open(os.path.join(docs, "event.schema.json"), encoding="utf-8") as f:
+            event = json.load(f)
+        _watch_validators = (validator_for(detection, [event]), validator_for(event))
+    problems = [errors_text(_watch_validators[0], d) for d in detections]
+    problems += [errors_text(_watch_validators[1], e) for e in events]
+    return "\n".join(p for p in problems if p)

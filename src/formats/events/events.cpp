@@ -31,7 +31,7 @@ struct FieldSpec {
 };
 
 // Every Event field but `type` and `family` (names, written specially), in the order lines show them.
-const std::array<FieldSpec, 33> kFields = {{
+const std::array<FieldSpec, 34> kFields = {{
     {"time_ns", &Event::time_ns},
     {"pid", &Event::pid},
     {"tid", &Event::tid},
@@ -40,6 +40,7 @@ const std::array<FieldSpec, 33> kFields = {{
     {"gid", &Event::gid},
     {"comm", &Event::comm},
     {"cgroup_id", &Event::cgroup_id},
+    {"container_id", &Event::container_id},
     {"pid_ns", &Event::pid_ns},
     {"mnt_ns", &Event::mnt_ns},
     {"ret", &Event::ret},

@@ -22,7 +22,7 @@ import unittest
 import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from vigil_e2e import VIGIL
+from vigil_e2e import VIGIL, watch_schema_errors
 
 START_TIMEOUT = 60  # seconds until the "watching" line
 STOP_TIMEOUT = 60
@@ -241,6 +241,8 @@ class LiveSensor:
         self.test.assertEqual(self.dropped, 0, self.stop_line)
         self.detections = read_jsonl(self.det_path)
         self.events = read_jsonl(self.rec_path)
+        # What the live sensor writes keeps to the documented schemas (docs/schemas/).
+        self.test.assertEqual(watch_schema_errors(self.detections, self.events), "")
         return self.detections, self.events
 
     # Helpers over the results (after stop()).
