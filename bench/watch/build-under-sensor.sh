@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The false-alarm check of issue 7: build Vigil itself (cmake configure + ninja + g++ + the BPF toolchain: clang,
-# bpftool) from a fresh build directory, without ccache, while `vigil watch` runs the built-in rules over the
+# bpftool) from a fresh build directory (sources: git archive of HEAD), without ccache, while `vigil watch` runs the built-in rules over the
 # whole machine. Expected: zero detections. Prints the detections (if any) and the stop line.
 # Usage (root): bench/watch/build-under-sensor.sh   (TARGETS="vigil" VIGIL=path/to/vigil JOBS=2)
 set -euo pipefail
@@ -19,9 +19,11 @@ watcher=$!
 trap 'kill $watcher 2>/dev/null || true' EXIT
 for _ in $(seq 300); do grep -q watching "$work/build.err" && break; sleep 0.1; done
 grep -q watching "$work/build.err" || { cat "$work/build.err" >&2; exit 1; }
-rm -rf "$work/build-tree"
+rm -rf "$work/build-tree" "$work/build-src"
+mkdir -p "$work/build-src"
+git -C "$root" archive HEAD | tar -x -C "$work/build-src"  # a snapshot: edits in the tree do not disturb it
 start=$(date +%s)
-CCACHE_DISABLE=1 cmake -S "$root" -B "$work/build-tree" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+CCACHE_DISABLE=1 cmake -S "$work/build-src" -B "$work/build-tree" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DVIGIL_BUILD_TESTS=OFF >"$work/build.log" 2>&1
 CCACHE_DISABLE=1 ninja -C "$work/build-tree" -j "${JOBS:-2}" $targets >>"$work/build.log" 2>&1
 end=$(date +%s)
