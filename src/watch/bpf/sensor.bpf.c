@@ -157,6 +157,14 @@ static __always_inline __u8 fd_type_of(struct task_struct *task, __s64 fd) {
 
 /* ---- exec, fork, exit ---- */
 
+/* Copies [start, end) of the new program's memory, at most cap bytes (a power of two, so the mask gives the
+ * verifier its bound); returns the bytes copied, 0 on a fault. */
+static __always_inline __u32 read_user_block(char *dst, __u32 cap, unsigned long start, unsigned long end) {
+  unsigned long len = end - start;
+  if (len >= cap) return bpf_probe_read_user(dst, cap, (void *)start) == 0 ? cap : 0;
+  return bpf_probe_read_user(dst, len & (cap - 1), (void *)start) == 0 ? (len & (cap - 1)) : 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
   if (traced(VK_EXEC) != 1) return 0;
@@ -169,23 +177,25 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
   bpf_probe_read_kernel_str(r->filename, sizeof(r->filename), BPF_CORE_READ(bprm, filename));
   bpf_probe_read_kernel_str(r->exe_name, sizeof(r->exe_name), BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name));
   struct mm_struct *mm = BPF_CORE_READ(task, mm);
-  unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
-  unsigned long arg_len = BPF_CORE_READ(mm, arg_end) - arg_start;
-  if (arg_len > VIGIL_ARGS_BYTES) arg_len = VIGIL_ARGS_BYTES;
-  r->args_len = 0;
-  if (bpf_probe_read_user(r->args, arg_len & (VIGIL_ARGS_BYTES - 1), (void *)arg_start) == 0)
-    r->args_len = arg_len & (VIGIL_ARGS_BYTES - 1);
-  if (arg_len == VIGIL_ARGS_BYTES && bpf_probe_read_user(r->args, VIGIL_ARGS_BYTES, (void *)arg_start) == 0)
-    r->args_len = VIGIL_ARGS_BYTES;
-  unsigned long env_start = BPF_CORE_READ(mm, env_start);
-  unsigned long env_len = BPF_CORE_READ(mm, env_end) - env_start;
-  if (env_len > VIGIL_ENV_BYTES) env_len = VIGIL_ENV_BYTES;
-  r->env_len = 0;
-  if (bpf_probe_read_user(r->env, env_len & (VIGIL_ENV_BYTES - 1), (void *)env_start) == 0)
-    r->env_len = env_len & (VIGIL_ENV_BYTES - 1);
-  if (env_len == VIGIL_ENV_BYTES && bpf_probe_read_user(r->env, VIGIL_ENV_BYTES, (void *)env_start) == 0)
-    r->env_len = VIGIL_ENV_BYTES;
+  r->args_len = read_user_block(r->args, VIGIL_ARGS_BYTES, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end));
+  r->env_len = read_user_block(r->env, VIGIL_ENV_BYTES, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
   for (int fd = 0; fd < 3; fd++) r->stdio[fd] = fd_type_of(task, fd);
+  submit(r);
+  return 0;
+}
+
+/* A fork (child_pid) or an exit (exit_code: the wait status) of a whole process, not of a thread. */
+static __always_inline int task_record(__u32 kind, __s32 child_pid, __s32 exit_code) {
+  int how = traced(kind);
+  if (!how) return 0;
+  struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+  if (!r) {
+    count(VC_DROPS);
+    return 0;
+  }
+  fill_header(&r->h, kind, 0, 0, how);
+  r->child_pid = child_pid;
+  r->exit_code = exit_code;
   submit(r);
   return 0;
 }
@@ -193,35 +203,13 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
   if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid)) return 0; /* a new thread, not a process */
-  int how = traced(VK_FORK);
-  if (!how) return 0;
-  struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-  if (!r) {
-    count(VC_DROPS);
-    return 0;
-  }
-  fill_header(&r->h, VK_FORK, 0, 0, how);
-  r->child_pid = BPF_CORE_READ(child, tgid);
-  r->exit_code = 0;
-  submit(r);
-  return 0;
+  return task_record(VK_FORK, BPF_CORE_READ(child, tgid), 0);
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task) {
   if (BPF_CORE_READ(task, pid) != BPF_CORE_READ(task, tgid)) return 0; /* a thread ending */
-  int how = traced(VK_EXIT);
-  if (!how) return 0;
-  struct vigil_task_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-  if (!r) {
-    count(VC_DROPS);
-    return 0;
-  }
-  fill_header(&r->h, VK_EXIT, 0, 0, how);
-  r->child_pid = 0;
-  r->exit_code = BPF_CORE_READ(task, exit_code);
-  submit(r);
-  return 0;
+  return task_record(VK_EXIT, 0, BPF_CORE_READ(task, exit_code));
 }
 
 /* ---- system calls: one program at the exit, with the result; the arguments come from the registers saved at

@@ -110,12 +110,7 @@ class LiveSensor:
                 if exc_type is None:
                     self.stop()
                 else:  # the test already failed: just end the sensor
-                    self.proc.send_signal(signal.SIGINT)
-                    try:
-                        self.proc.wait(STOP_TIMEOUT)
-                    except subprocess.TimeoutExpired:
-                        self.proc.kill()
-                        self.proc.wait()
+                    self._interrupt()
         finally:
             self._cleanup()
         return False
@@ -219,18 +214,24 @@ class LiveSensor:
         """A path in this test's private temporary directory."""
         return os.path.join(self.tmp, *parts)
 
+    def _interrupt(self):
+        """SIGINT and wait; kills the sensor after STOP_TIMEOUT. False when it had to be killed."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(STOP_TIMEOUT)
+            return True
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return False
+
     # --- results --------------------------------------------------------------------------------------------------
 
     def stop(self):
         """SIGINT, wait, check exit 0 and "0 dropped"; returns (detections, events) parsed from the JSON lines."""
         self.test.assertFalse(self.stopped, "stop() called twice")
         self.stopped = True
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if not self._interrupt():
             raise AssertionError(f"vigil watch did not stop within {STOP_TIMEOUT} s after SIGINT")
         self.stderr_text = self._stderr()
         self.test.assertEqual(self.proc.returncode, 0, self.stderr_text)
