@@ -34,6 +34,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 wanted_kinds = 0xffffffff;
 const volatile __s32 self_tgid = 0;
 const volatile __u8 filter_cgroup = 0;
+const volatile __u8 have_ignored = 0; /* any ignored_tgids: without, the lookup is skipped on every event */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
 /* System calls this kernel has no tracepoint for (init_module without CONFIG_MODULES...), by number: kind << 16 |
@@ -101,7 +102,7 @@ static __always_inline int traced(__u32 kind) {
   if (!(wanted_kinds & (1U << kind))) return 0;
   __s32 tgid = bpf_get_current_pid_tgid() >> 32;
   if (tgid == self_tgid) return 0;
-  if (bpf_map_lookup_elem(&ignored_tgids, &tgid)) return 0;
+  if (have_ignored && bpf_map_lookup_elem(&ignored_tgids, &tgid)) return 0;
   if (filter_cgroup && bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) {
     return kind == VK_FORK || kind == VK_EXIT || kind == VK_CHDIR ? 2 : 0;
   }

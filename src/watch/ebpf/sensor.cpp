@@ -246,6 +246,7 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
   for (EventType type : options.types) wanted |= 1U << static_cast<uint32_t>(type);
   impl.skeleton->rodata->wanted_kinds = options.types.empty() ? ~0U : wanted;
   impl.skeleton->rodata->self_tgid = ::getpid();
+  impl.skeleton->rodata->have_ignored = options.ignored_pids.empty() ? 0 : 1;
   if (!options.cgroup_path.empty()) {
     impl.cgroup_fd = UniqueFd(::open(options.cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!impl.cgroup_fd.valid()) {

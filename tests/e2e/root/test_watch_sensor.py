@@ -73,6 +73,24 @@ class LiveSensorTest(unittest.TestCase):
         cgroup_ids = {e["cgroup_id"] for e in s.events}
         self.assertEqual(cgroup_ids, {cgroup_id}, "events from another cgroup")
 
+    def test_ignored_pids_are_never_traced(self):
+        script = "import sys\nsys.stdin.readline()\nopen('/etc/hostname').close()\n"
+        ignored = subprocess.Popen([PYTHON, "-c", script], stdin=subprocess.PIPE, text=True)
+        try:
+            with LiveSensor(self, args=["--ignore-pid", str(ignored.pid)]) as s:
+                with open(os.path.join(s.cgroup, "cgroup.procs"), "w") as f:
+                    f.write(str(ignored.pid))  # now inside the traced cgroup, yet ignored
+                ignored.communicate("go\n", timeout=30)
+                control = s.run([PYTHON, "-c", "open('/etc/hostname').close()"])
+                s.stop()
+        finally:
+            if ignored.poll() is None:
+                ignored.kill()
+                ignored.wait()
+        self.assertEqual(s.events_of(ignored.pid), [])
+        opened = [e["path"] for e in s.events_of(control.pid, "open")]
+        self.assertIn("/etc/hostname", opened)
+
     def test_fork_and_exit_codes(self):
         with LiveSensor(self) as s:
             p3 = s.run(["/bin/sh", "-c", "exit 3"], check=False)
