@@ -330,11 +330,13 @@ void define_watch(CLI::App& app, int& exit_code) {
       "  vigil watch --replay - -o detections.jsonl < events.jsonl\n"
       "The live sensor needs root (or CAP_BPF and CAP_PERFMON); it runs until interrupted (Ctrl-C) or\n"
       "--duration ends, prints a line on stderr once its probes are attached and its counts when it stops.\n"
-      "Exit codes: 0 success (detections do not change it), 2 error (bad rules, unreadable input).\n");
+      "  vigil watch --rules builtin:default.yaml --rules site.yaml   the built-ins, then your list additions\n"
+      "Exit codes: 0 success (detections do not change it), 2 error (bad rules, no privileges for the\n"
+      "sensor, probes that cannot load, unreadable input). Formats and the sensor: docs/watch.md.\n");
   sub->add_option("--rules", options->rules,
                   "rule file (YAML); repeatable; default: the built-in rules, named builtin:default.yaml to combine")
       ->type_name("PATH");
-  sub->add_option("-o,--output", options->output, "write detections here (atomically) instead of stdout")
+  sub->add_option("-o,--output", options->output, "write detections here instead of stdout (live: a flushed line per detection; replay: atomically)")
       ->type_name("FILE");
   sub->add_option("--replay", options->replay, "read recorded events (JSON lines) from FILE ('-' reads stdin)")
       ->type_name("FILE");
