@@ -31,9 +31,9 @@ void put(char (&field)[N], std::string_view text) {
 // As the probes write them: path then path2 back to back in strings, each with its NUL.
 void set_paths(vigil_syscall_record& r, std::string_view path, std::string_view path2 = {}) {
   std::memset(r.strings, 0, sizeof r.strings);
-  std::memcpy(r.strings, path.data(), path.size());
+  path.copy(r.strings, path.size());
   r.path_len = static_cast<uint16_t>(path.size() + 1);
-  std::memcpy(r.strings + r.path_len, path2.data(), path2.size());
+  path2.copy(r.strings + r.path_len, path2.size());
   r.path2_len = path2.empty() ? 0 : static_cast<uint16_t>(path2.size() + 1);
 }
 
