@@ -64,6 +64,14 @@ std::string container_id_from_line(std::string_view line) {
   return {};
 }
 
+// The cgroup v2 line ("0::/system.slice/x.service") of /proc/PID/cgroup text; "" when there is none.
+std::string v2_path_from_cgroup(std::string_view cgroup_text) {
+  const size_t at = cgroup_text.starts_with("0::") ? 0 : cgroup_text.find("\n0::");
+  if (at == std::string_view::npos) return {};
+  const std::string_view rest = cgroup_text.substr(at == 0 ? 3 : at + 4);
+  return std::string(rest.substr(0, rest.find('\n')));
+}
+
 std::string container_id_from_cgroup(std::string_view cgroup_text) {
   while (!cgroup_text.empty()) {
     const size_t end = cgroup_text.find('\n');
@@ -121,7 +129,9 @@ std::optional<ProcessNode> read_process(const fs::path& dir, int32_t pid) {
   node.argv = split_nul(read_small_file(dir / "cmdline"));
   node.exe = read_link(dir / "exe");
   node.cwd = read_link(dir / "cwd");
-  node.container_id = container_id_from_cgroup(read_small_file(dir / "cgroup"));
+  const std::string cgroup = read_small_file(dir / "cgroup");
+  node.cgroup_path = v2_path_from_cgroup(cgroup);
+  node.container_id = container_id_from_cgroup(cgroup);
   return node;
 }
 
@@ -134,10 +144,14 @@ struct ProcessTree::Impl {
   // time, every process by when it was added.
   std::deque<std::pair<uint64_t, int32_t>> exited;
   std::deque<std::pair<uint64_t, int32_t>> added;
-  uint64_t sequence = 0;                                          // increases per add; `added` rows carry it
-  std::unordered_map<int32_t, uint64_t> added_at;                 // pid -> its row's sequence
-  std::unordered_map<uint64_t, std::string> container_of_cgroup;  // live: cgroup id -> container id ("" none)
-  std::optional<CgroupPaths> cgroup_paths;                        // live: made on first use
+  uint64_t sequence = 0;                           // increases per add; `added` rows carry it
+  std::unordered_map<int32_t, uint64_t> added_at;  // pid -> its row's sequence
+  struct CgroupInfo {
+    std::string path;
+    std::string container_id;  // "" none
+  };
+  std::unordered_map<uint64_t, CgroupInfo> cgroup_info;  // live: by cgroup id
+  std::optional<CgroupPaths> cgroup_paths;               // live: made on first use
 
   // A process entered another cgroup (or is seen for the first time): which container, if any, that cgroup is.
   void note_cgroup(ProcessNode& node, const model::Event& event) {
@@ -151,20 +165,25 @@ struct ProcessTree::Impl {
       node.cgroup_id = event.cgroup_id;
       return;
     }
-    auto it = container_of_cgroup.find(event.cgroup_id);
-    if (it == container_of_cgroup.end()) {
-      std::optional<std::string> cgroup_text = cgroups().path_of(event.cgroup_id);
-      if (!cgroup_text) {  // no v2 mount to walk: the process's own view, if it is still there
-        const fs::path file = fs::path(options.live_proc_root) / std::to_string(event.pid) / "cgroup";
-        std::string text = read_small_file(file);
-        if (!text.empty()) cgroup_text = std::move(text);
+    auto it = cgroup_info.find(event.cgroup_id);
+    if (it == cgroup_info.end()) {
+      CgroupInfo info;
+      if (auto path = cgroups().path_of(event.cgroup_id)) {
+        info.path = *path;
+        info.container_id = container_id_from_cgroup(*path);
+      } else {  // no v2 mount to walk: the process's own view, if it is still there
+        const std::string text =
+            read_small_file(fs::path(options.live_proc_root) / std::to_string(event.pid) / "cgroup");
+        if (text.empty()) return;  // unknown for now: asked again on the next event, never cached as "none"
+        info.path = v2_path_from_cgroup(text);
+        info.container_id = container_id_from_cgroup(text);
       }
-      if (!cgroup_text) return;  // unknown for now: asked again on the next event, never cached as "none"
-      if (container_of_cgroup.size() >= 4096) container_of_cgroup.clear();  // bounded; refilled on demand
-      it = container_of_cgroup.emplace(event.cgroup_id, container_id_from_cgroup(*cgroup_text)).first;
+      if (cgroup_info.size() >= 4096) cgroup_info.clear();  // bounded; refilled on demand
+      it = cgroup_info.emplace(event.cgroup_id, std::move(info)).first;
     }
     node.cgroup_id = event.cgroup_id;
-    node.container_id = it->second;
+    node.cgroup_path = it->second.path;
+    node.container_id = it->second.container_id;
   }
 
   CgroupPaths& cgroups() {

@@ -25,6 +25,7 @@ struct ProcessNode {
   std::string stdout_type;
   std::string stderr_type;
   uint64_t cgroup_id = 0;
+  std::string cgroup_path;   // cgroup v2 path ("/system.slice/nginx.service"); "" when not known
   std::string container_id;  // from the cgroup path when it names one (docker/containerd/podman/crio); else ""
   uint64_t start_ns = 0;     // first seen (fork or snapshot)
   uint64_t exit_ns = 0;      // 0 while running

@@ -275,6 +275,8 @@ const FieldDef kFields[] = {
     {"user.gid", Num, "", "group id", [](C c, V, S o) { return number(c.event.gid, o); }},
     {"container.id", Str, "", "container id from the cgroup path (\"\" on the host)",
      [](C c, V, S o) { return proc_field(c, o, [](const ProcessNode& p) { return p.container_id; }); }},
+    {"cgroup.path", Str, "", "cgroup v2 path of the process (\"/system.slice/nginx.service\"); live only",
+     [](C c, V, S o) { return proc_field(c, o, [](const ProcessNode& p) { return p.cgroup_path; }); }},
     {"cgroup.id", Num, "", "cgroup v2 id",
      [](C c, V, S o) { return number(static_cast<int64_t>(c.event.cgroup_id), o); }},
     {"fd.name", Str, "",

@@ -63,6 +63,7 @@ TEST(CgroupPaths, ShortLivedContainerProcessesGetTheirContainerId) {
   exec.cgroup_id = inode(scope);
   tree.apply(exec);
   EXPECT_EQ(tree.find(700)->container_id, kId);
+  EXPECT_EQ(tree.find(700)->cgroup_path, "/system.slice/docker-" + kId + ".scope");
   exec.pid = 701;
   exec.tid = 701;
   exec.cgroup_id = 424242;  // not a cgroup (yet): unknown, and asked again next time rather than cached

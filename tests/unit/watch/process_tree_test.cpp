@@ -127,6 +127,7 @@ TEST(ProcessTree, LiveProcessesMovedIntoAContainerCgroupGetItsId) {
   tree.apply(moved);
   EXPECT_EQ(tree.find(300)->container_id, kId);
   EXPECT_EQ(tree.find(300)->cgroup_id, 77U);
+  EXPECT_EQ(tree.find(300)->cgroup_path, "/system.slice/docker-" + kId + ".scope");  // the v2 line
   // Replay (no live_proc_root) never reads /proc: the recorded cgroup id alone.
   ProcessTree replay;
   replay.apply(moved);
