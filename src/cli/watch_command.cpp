@@ -336,7 +336,8 @@ void define_watch(CLI::App& app, int& exit_code) {
   sub->add_option("--rules", options->rules,
                   "rule file (YAML); repeatable; default: the built-in rules, named builtin:default.yaml to combine")
       ->type_name("PATH");
-  sub->add_option("-o,--output", options->output, "write detections here instead of stdout (live: a flushed line per detection; replay: atomically)")
+  sub->add_option("-o,--output", options->output,
+                  "write detections here instead of stdout (live: a flushed line per detection; replay: atomically)")
       ->type_name("FILE");
   sub->add_option("--replay", options->replay, "read recorded events (JSON lines) from FILE ('-' reads stdin)")
       ->type_name("FILE");

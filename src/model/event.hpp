@@ -52,8 +52,8 @@ struct Event {
   int32_t ppid = 0;
   uint32_t uid = 0;
   uint32_t gid = 0;
-  std::string comm;        // the kernel's 16-byte task name
-  uint64_t cgroup_id = 0;  // cgroup v2 id (inode of the v2 directory)
+  std::string comm;          // the kernel's 16-byte task name
+  uint64_t cgroup_id = 0;    // cgroup v2 id (inode of the v2 directory)
   std::string container_id;  // live: filled from the cgroup by the process tree, so recordings keep it
   uint32_t pid_ns = 0;
   uint32_t mnt_ns = 0;

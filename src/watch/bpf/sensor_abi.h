@@ -94,7 +94,7 @@ struct vigil_header {
   __u32 gid;
   __u32 pid_ns;
   __u32 mnt_ns;
-  __u32 flags;   /* VH_* */
+  __u32 flags; /* VH_* */
   __u64 cgroup_id;
   __s64 ret;
   char comm[16];
@@ -106,8 +106,8 @@ struct vigil_exec_record {
   __u32 env_len;  /* bytes of env (NUL-separated NAME=value) */
   __u8 stdio[3];  /* enum vigil_fd_type of fds 0, 1, 2 */
   __u8 pad[5];
-  char filename[VIGIL_PATH_BYTES];  /* as given to execve */
-  char exe_name[VIGIL_NAME_BYTES];  /* the executed file's dentry name ("memfd:x" for memfd execs) */
+  char filename[VIGIL_PATH_BYTES]; /* as given to execve */
+  char exe_name[VIGIL_NAME_BYTES]; /* the executed file's dentry name ("memfd:x" for memfd execs) */
   char args[VIGIL_ARGS_BYTES];
   char env[VIGIL_ENV_BYTES];
 };
@@ -122,17 +122,17 @@ struct vigil_task_record { /* fork (child_pid) and exit (exit_code) */
  * present), so a short path costs a short record. */
 struct vigil_syscall_record {
   struct vigil_header h;
-  __s64 args[6];     /* the system call's integer arguments as passed */
-  __u8 fd_type;      /* dup: what the old fd is */
+  __s64 args[6]; /* the system call's integer arguments as passed */
+  __u8 fd_type;  /* dup: what the old fd is */
   __u8 pad;
-  __u16 family;      /* AF_INET, AF_INET6, AF_UNIX, or 0 */
-  __u16 port;        /* host order */
-  __u16 path_len;    /* bytes of path in strings, with its NUL (0: none) */
-  __u16 path2_len;   /* bytes of path2 after it */
+  __u16 family;    /* AF_INET, AF_INET6, AF_UNIX, or 0 */
+  __u16 port;      /* host order */
+  __u16 path_len;  /* bytes of path in strings, with its NUL (0: none) */
+  __u16 path2_len; /* bytes of path2 after it */
   __u16 pad2;
-  __u32 open_flags;  /* openat2: from struct open_how */
+  __u32 open_flags; /* openat2: from struct open_how */
   __u32 open_mode;
-  __u8 addr[16];     /* IPv4 in the first 4 bytes */
+  __u8 addr[16]; /* IPv4 in the first 4 bytes */
   /* path: first path argument, unix socket path, memfd name, mount target; path2: rename's new path, mount's
    * source */
   char strings[2 * VIGIL_PATH_BYTES];
