@@ -18,6 +18,8 @@ pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)          # libhyperscan-dev
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # libpcre2-dev (secret capture groups on matches)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)   # libgit2-dev (scan repo: every blob of history)
 find_package(CURL REQUIRED)                 # libcurl4-openssl-dev (vulnerability feed downloads)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # libcpp-httplib-dev: the one HTTP server stack
+find_package(PostgreSQL REQUIRED)           # libpq-dev: the incidents store for several instances
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf)     # libbpf-dev (+ libelf-dev): the eBPF sensor
 # The sensor's probes are compiled for the BPF target by clang and wrapped in a skeleton header by bpftool.
 find_program(VIGIL_BPF_CLANG NAMES clang clang-19 clang-14 REQUIRED)  # clang (BPF backend)

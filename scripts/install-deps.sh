@@ -11,6 +11,8 @@ build_packages=(
   libhyperscan-dev libpcre2-dev libgit2-dev
   # the eBPF sensor: libbpf, and clang + bpftool to build its probes into a skeleton
   libbpf-dev libelf-dev bpftool clang llvm
+  # the incidents service: HTTP server, PostgreSQL client
+  libcpp-httplib-dev libpq-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev python3 python3-jsonschema python3-packaging git
@@ -18,6 +20,8 @@ test_packages=(
   # container images: real registry, clients and image builder (shared/PEERS.md); htpasswd, openssl and
   # python3-cryptography for the registry's Basic and token auth in tests
   docker-registry skopeo umoci apache2-utils busybox-static openssl python3-cryptography
+  # the incidents service's peers: PostgreSQL, a real Alertmanager, headless Chromium for the dashboard
+  postgresql prometheus-alertmanager chromium
 )
 
 # The demo builds its sample container image with umoci (python3 drives it).

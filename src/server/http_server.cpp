@@ -1,0 +1,2 @@
+// Placeholder until the server stack lands (helper B replaces this file).
+namespace vigil::server {}
