@@ -41,6 +41,9 @@ struct Event {
   Labels labels;
   std::string details_json;  // the sender's "details" as compact JSON text ("" when absent)
   std::string fingerprint;   // the sender's "fingerprint", else hex sha256 of source "\n" rule "\n" subject
+  // The sender's "state": "resolved" (default "firing"): the condition is over (a flood ended). It resolves the
+  // open incident of its fingerprint and never opens or reopens one.
+  bool resolved = false;
 };
 
 struct Incident {

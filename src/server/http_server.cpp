@@ -1,2 +1,2 @@
-// Placeholder until the server stack lands (helper B replaces this file).
-namespace vigil::server {}
+// Placeholder translation unit until the server stack lands (its implementation replaces this file).
+#include "server/http_server.hpp"
