@@ -3,14 +3,19 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 
 #include "cli/command.hpp"
 #include "cli/db_options.hpp"
 #include "cli/input_file.hpp"
+#include "core/batch_poster.hpp"
 #include "core/clock.hpp"
 #include "formats/policy.hpp"
+#include "report/incident_events.hpp"
 #include "scan/policy/apply.hpp"
 #include "scan/vulndb/match.hpp"
 
@@ -191,6 +196,31 @@ void add_finding_options(CLI::App& command, FindingOptions& options, const std::
                        "a previous JSON report: the secrets it lists are accepted (reported as suppressed)");
     command.add_flag("--scan-binary", options.scan_binary, "look for secrets in binary files too (NUL bytes)");
   }
+  command.add_option("--incidents", options.incidents_url,
+                     "also send the findings to an incidents service (URL of its POST /api/v1/events)");
+  command.add_option("--token", options.incidents_token,
+                     "API token for --incidents (ingest role; default: $VIGIL_INCIDENTS_TOKEN)");
+}
+
+Result<uint64_t> send_to_incidents(const FindingOptions& options, const report::Report& report) {
+  http::BatchPosterOptions poster_options;
+  poster_options.url = options.incidents_url;
+  poster_options.token = options.incidents_token;
+  if (poster_options.token.empty()) {
+    if (const char* env = std::getenv("VIGIL_INCIDENTS_TOKEN")) poster_options.token = env;
+  }
+  poster_options.batch = 1000;
+  poster_options.noun = "findings";
+  std::array<char, 256> host{};
+  ::gethostname(host.data(), host.size() - 1);
+  http::BatchPoster poster(std::move(poster_options));
+  for (auto& event : report::incident_events(report, host.data())) poster.add(std::move(event));
+  poster.pump(/*final=*/true);
+  if (poster.dropped() > 0) {
+    return fail(fmt::format("incidents: {} of {} findings were not delivered to {}", poster.dropped(),
+                            poster.dropped() + poster.delivered(), options.incidents_url));
+  }
+  return poster.delivered();
 }
 
 void add_config_options(CLI::App& command, FindingOptions& options) {

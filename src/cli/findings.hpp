@@ -26,6 +26,8 @@ struct FindingOptions {
   std::string baseline;  // a previous JSON report: its secrets are accepted
   bool scan_binary = false;
   scan::config::ConfigOptions config;  // --allowed-registry, --pin-first-party-actions
+  std::string incidents_url;           // --incidents: also POST the findings to an incidents service
+  std::string incidents_token;         // --token, else VIGIL_INCIDENTS_TOKEN
   [[nodiscard]] bool vuln_enabled() const { return enabled("vuln"); }
   [[nodiscard]] bool secret_enabled() const { return enabled("secret"); }
   [[nodiscard]] bool enabled(std::string_view scanner) const;
@@ -48,6 +50,10 @@ Result<FileScanners> make_file_scanners(const FindingOptions& options);
 // VEX and the baseline to vulnerabilities and secrets; fills the report and appends warnings. target_dir is
 // where a default .vigilignore.yaml is looked for.
 Result<void> run_finding_scanners(const FindingOptions& options, const std::string& target_dir, report::Report& report);
+
+// --incidents: posts every unsuppressed finding as an incidents event (report/incident_events.hpp); fails when
+// some could not be delivered. Returns how many were.
+Result<uint64_t> send_to_incidents(const FindingOptions& options, const report::Report& report);
 
 // kExitFindings when an unsuppressed vulnerability, secret or misconfiguration reaches --fail-on, else kExitOk.
 int gate_exit_code(const FindingOptions& options, const report::Report& report);

@@ -241,6 +241,14 @@ int run_inventory_command(const InventoryCommandOptions& options) {
     fmt::print(stderr, "error: {}\n", written.error().message);
     return kExitError;
   }
+  if (options.with_findings && !options.findings.incidents_url.empty()) {
+    auto sent = send_to_incidents(options.findings, report);
+    if (!sent) {
+      fmt::print(stderr, "error: {}\n", sent.error().message);
+      return kExitError;
+    }
+    if (!options.quiet) fmt::print(stderr, "incidents: {} findings sent\n", *sent);
+  }
   return options.with_findings ? gate_exit_code(options.findings, report) : kExitOk;
 }
 
