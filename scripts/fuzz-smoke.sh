@@ -35,6 +35,9 @@ seed_dir() {
     config_scan) echo config ;;
     watch_events) echo watch/events ;;
     watch_rules) echo watch/rules ;;
+    incident_events) echo incidents/events ;;
+    incidents_config) echo incidents/config ;;
+    access_log|request_records) echo incidents/logs ;;
     *) echo "" ;;
   esac
 }

@@ -38,6 +38,8 @@ struct IngestSummary {
   size_t reopened = 0;
   size_t escalated = 0;
   size_t outbox = 0;    // notification rows written
+  size_t resolved = 0;  // incidents resolved by "state": "resolved" events
+  size_t dropped = 0;   // "resolved" events of fingerprints with no incident (not stored)
 };
 
 // Applies a batch in one transaction (events with the same fingerprint are aggregated first, so 10,000 events of

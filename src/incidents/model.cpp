@@ -35,7 +35,9 @@ std::string_view status_name(Status s) { return name_of(kStatusNames, s); }
 std::optional<Status> parse_status(std::string_view s) { return parse_name<Status>(kStatusNames, s); }
 std::string_view role_name(Role r) { return name_of(kRoleNames, r); }
 std::optional<Role> parse_role(std::string_view s) { return parse_name<Role>(kRoleNames, s); }
-bool role_allows(Role have, Role need) { return static_cast<int>(have) >= static_cast<int>(need); }
+// Least privilege: a read token (a dashboard viewer's) cannot post events and an ingest token (a sensor's) cannot
+// read; admin may do everything.
+bool role_allows(Role have, Role need) { return have == need || have == Role::Admin; }
 std::string_view change_kind_name(ChangeKind k) { return name_of(kChangeKindNames, k); }
 std::optional<ChangeKind> parse_change_kind(std::string_view s) {
   return parse_name<ChangeKind>(kChangeKindNames, s);

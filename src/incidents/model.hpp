@@ -21,12 +21,12 @@ enum class Status : uint8_t { Open = 1, Acknowledged = 2, Resolved = 3 };
 std::string_view status_name(Status s);  // "open", "acknowledged", "resolved"
 std::optional<Status> parse_status(std::string_view s);
 
-// API token roles: ingest may only POST events; read may also list and get; admin may also change incidents
-// and create tokens.
+// API token roles: ingest may only POST events; read may only list and get (and see the dashboard); admin may
+// do both and change incidents.
 enum class Role : uint8_t { Ingest = 1, Read = 2, Admin = 3 };
 std::string_view role_name(Role r);  // "ingest", "read", "admin"
 std::optional<Role> parse_role(std::string_view s);
-bool role_allows(Role have, Role need);  // admin > read > ingest
+bool role_allows(Role have, Role need);  // the same role, or admin
 
 using Labels = std::vector<std::pair<std::string, std::string>>;  // sorted by key, keys unique
 

@@ -60,6 +60,9 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{10};
   std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;
+  // One line per request on stderr: remote address, method, path (no query), status, milliseconds. Never headers
+  // or bodies (tokens travel in both).
+  bool access_log = false;
 };
 
 class Server {
