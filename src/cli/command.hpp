@@ -22,8 +22,8 @@ void define_scan(CLI::App& app, int& exit_code);
 void define_sbom(CLI::App& app, int& exit_code);
 void define_version(CLI::App& app, int& exit_code);
 void define_db(CLI::App& app, int& exit_code);
-void define_rules(CLI::App& app, int& exit_code);  // rules_command.cpp: vigil rules check|list
-void define_watch(CLI::App& app, int& exit_code);  // watch_command.cpp: vigil watch
+void define_rules(CLI::App& app, int& exit_code);      // rules_command.cpp: vigil rules check|list
+void define_watch(CLI::App& app, int& exit_code);      // watch_command.cpp: vigil watch
 void define_incidents(CLI::App& app, int& exit_code);  // incidents_command.cpp: vigil incidents
 
 }  // namespace vigil::cli

@@ -12,9 +12,12 @@
 namespace {
 
 constexpr std::array kCommands{
-    vigil::cli::Command{"scan", vigil::cli::define_scan},   vigil::cli::Command{"sbom", vigil::cli::define_sbom},
-    vigil::cli::Command{"db", vigil::cli::define_db},       vigil::cli::Command{"watch", vigil::cli::define_watch},
-    vigil::cli::Command{"rules", vigil::cli::define_rules}, vigil::cli::Command{"version", vigil::cli::define_version},
+    vigil::cli::Command{"scan", vigil::cli::define_scan},
+    vigil::cli::Command{"sbom", vigil::cli::define_sbom},
+    vigil::cli::Command{"db", vigil::cli::define_db},
+    vigil::cli::Command{"watch", vigil::cli::define_watch},
+    vigil::cli::Command{"rules", vigil::cli::define_rules},
+    vigil::cli::Command{"version", vigil::cli::define_version},
     vigil::cli::Command{"incidents", vigil::cli::define_incidents},
 };
 

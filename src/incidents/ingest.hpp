@@ -34,7 +34,7 @@ struct IngestPolicy {
 struct IngestSummary {
   size_t events = 0;
   size_t created = 0;
-  size_t updated = 0;   // existing incidents that got events
+  size_t updated = 0;  // existing incidents that got events
   size_t reopened = 0;
   size_t escalated = 0;
   size_t outbox = 0;    // notification rows written
@@ -44,8 +44,7 @@ struct IngestSummary {
 
 // Applies a batch in one transaction (events with the same fingerprint are aggregated first, so 10,000 events of
 // 50 fingerprints cost 50 incident updates). Every event is stored.
-Result<IngestSummary> ingest(Store& store, std::span<const Event> events, const IngestPolicy& policy,
-                             int64_t now_ns);
+Result<IngestSummary> ingest(Store& store, std::span<const Event> events, const IngestPolicy& policy, int64_t now_ns);
 
 // Resolves incidents quiet for longer than policy.auto_resolve_after_ns; returns how many.
 Result<size_t> auto_resolve(Store& store, const IngestPolicy& policy, int64_t now_ns);

@@ -32,12 +32,12 @@ using Labels = std::vector<std::pair<std::string, std::string>>;  // sorted by k
 
 // One event as accepted by POST /api/v1/events.
 struct Event {
-  std::string source;   // "vigil-watch", "vigil-scan", "vigil-flood", or anything a generic sender names
-  std::string rule;     // what fired: a rule name, a vulnerability id, a check id
+  std::string source;  // "vigil-watch", "vigil-scan", "vigil-flood", or anything a generic sender names
+  std::string rule;    // what fired: a rule name, a vulnerability id, a check id
   Severity severity = Severity::Low;
   std::string subject;  // what it is about: host:exe, an image digest, a package@version, a client address
   std::string title;
-  int64_t time_ns = 0;       // event time (the sender's "time", else receipt time), Unix ns
+  int64_t time_ns = 0;  // event time (the sender's "time", else receipt time), Unix ns
   Labels labels;
   std::string details_json;  // the sender's "details" as compact JSON text ("" when absent)
   std::string fingerprint;   // the sender's "fingerprint", else hex sha256 of source "\n" rule "\n" subject
@@ -61,21 +61,21 @@ struct Incident {
   int64_t updated_ns = 0;   // last change of any kind (an event, a status change, a comment)
   int64_t resolved_ns = 0;  // 0 unless resolved
   std::string assignee;
-  Labels labels;            // the opening event's labels
+  Labels labels;  // the opening event's labels
 };
 
 // What happened to an incident; every change is a timeline entry, and created/escalated/reopened/resolved ones
 // are what notifiers are told about.
 enum class ChangeKind : uint8_t {
   Created = 1,
-  Escalated,     // severity rose
-  Reopened,      // an event arrived for a resolved incident
+  Escalated,  // severity rose
+  Reopened,   // an event arrived for a resolved incident
   Acknowledged,
   Resolved,      // by a person
   AutoResolved,  // quiet for longer than the configured time
   Assigned,
   Commented,
-  Joined,        // a related event (another fingerprint, same subject) joined it
+  Joined,  // a related event (another fingerprint, same subject) joined it
 };
 std::string_view change_kind_name(ChangeKind k);  // "created", "escalated", ...
 std::optional<ChangeKind> parse_change_kind(std::string_view s);

@@ -29,8 +29,7 @@ class Transaction {
   // The incident a fingerprint belongs to (whatever its status), if any.
   virtual Result<std::optional<Incident>> incident_by_fingerprint(std::string_view fingerprint) = 0;
   // The most recently seen open or acknowledged incident about subject whose last_seen_ns >= seen_since_ns.
-  virtual Result<std::optional<Incident>> open_incident_by_subject(std::string_view subject,
-                                                                   int64_t seen_since_ns) = 0;
+  virtual Result<std::optional<Incident>> open_incident_by_subject(std::string_view subject, int64_t seen_since_ns) = 0;
   virtual Result<std::optional<Incident>> incident(int64_t id) = 0;
   virtual Result<int64_t> insert_incident(const Incident& incident) = 0;  // ignores incident.id; returns the new id
   virtual Result<void> update_incident(const Incident& incident) = 0;     // every column, by id
@@ -65,9 +64,9 @@ class Store {
   // Reads; safe from several threads at once.
   virtual Result<std::vector<Incident>> list_incidents(const IncidentFilter& filter) = 0;  // newest id first
   virtual Result<std::optional<Incident>> get_incident(int64_t id) = 0;
-  virtual Result<std::vector<TimelineEntry>> timeline(int64_t incident_id) = 0;                 // oldest first
-  virtual Result<std::vector<StoredEvent>> events(int64_t incident_id, size_t limit) = 0;       // newest first
-  virtual Result<std::vector<OutboxItem>> deliveries(int64_t incident_id) = 0;                  // oldest first
+  virtual Result<std::vector<TimelineEntry>> timeline(int64_t incident_id) = 0;            // oldest first
+  virtual Result<std::vector<StoredEvent>> events(int64_t incident_id, size_t limit) = 0;  // newest first
+  virtual Result<std::vector<OutboxItem>> deliveries(int64_t incident_id) = 0;             // oldest first
   virtual Result<IncidentCounts> counts() = 0;
 
   // API tokens. Only the sha256 of a token's secret is stored; the caller compares in constant time.

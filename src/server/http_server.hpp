@@ -19,8 +19,8 @@
 namespace vigil::server {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query
+  std::string method;                                            // "GET", "POST", ...
+  std::string path;                                              // without the query
   std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" segments of the route pattern
   std::vector<std::pair<std::string, std::string>> query;        // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;      // names lower-cased

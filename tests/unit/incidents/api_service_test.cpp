@@ -1,7 +1,5 @@
 // The serve wiring (Service) on an ephemeral loopback port: HTTPS with a throwaway self-signed certificate, the
 // startup description, a config error reported before anything listens, and stop() from another thread.
-#include "incidents/api/service.hpp"
-
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/evp.h>
@@ -12,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include "incidents/api/service.hpp"
 
 namespace vigil::incidents::api {
 namespace {
