@@ -98,6 +98,8 @@ class Tail {
       flood::SenderOptions sender;
       sender.url = options.incidents_url;
       sender.token = options.token;
+      sender.interval = std::chrono::milliseconds(500);
+      sender.noun = "flood events";
       if (sender.token.empty()) {
         if (const char* env = std::getenv("VIGIL_INCIDENTS_TOKEN")) sender.token = env;
       }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <thread>
 
@@ -14,6 +15,14 @@ constexpr std::chrono::milliseconds kMaxBackoff{30000};
 
 bool retryable(long status) {
   return status == 408 || status == 429 || status >= 500;
+}
+
+// A server that is shedding load says when to come back (in seconds); honoured up to the backoff cap.
+std::chrono::milliseconds retry_after(const std::string& header) {
+  int seconds = 0;
+  const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
+  if (ec != std::errc() || seconds <= 0) return std::chrono::milliseconds(0);
+  return std::min<std::chrono::milliseconds>(std::chrono::seconds(seconds), kMaxBackoff);
 }
 
 }  // namespace
@@ -36,6 +45,7 @@ bool BatchPoster::post_batch() {
   body += ']';
   auto posted = options_.post(options_.url, options_.token, body);
   std::string problem;
+  std::chrono::milliseconds wait{0};
   if (!posted) {
     problem = posted.error().message;
   } else if (posted->status >= 200 && posted->status < 300) {
@@ -52,6 +62,7 @@ bool BatchPoster::post_batch() {
     return true;
   } else {
     problem = fmt::format("HTTP {}", posted->status);
+    wait = retry_after(posted->retry_after);
   }
   if (problem != last_problem_) {
     std::cerr << fmt::format("warning: incidents endpoint: {}; {} {} queued, retrying\n", problem, queue_.size(),
@@ -59,6 +70,7 @@ bool BatchPoster::post_batch() {
     last_problem_ = problem;
   }
   backoff_ = std::min(kMaxBackoff, backoff_ == std::chrono::milliseconds(0) ? options_.interval : backoff_ * 2);
+  backoff_ = std::max(backoff_, wait);
   next_attempt_ = std::chrono::steady_clock::now() + backoff_;
   return false;
 }

@@ -23,6 +23,11 @@ struct Reader {
   }
 };
 
+// "\u0000" decodes to a NUL byte, which PostgreSQL's text cannot hold: refused on every back end alike.
+bool has_nul(std::string_view text) {
+  return text.find('\0') != std::string_view::npos;
+}
+
 // A required string: present, a string, non-empty, at most kMaxEventString bytes.
 bool required_string(json::object obj, std::string_view name, Reader& r, std::string& out) {
   json::element e;
@@ -31,6 +36,7 @@ bool required_string(json::object obj, std::string_view name, Reader& r, std::st
   if (e.get_string().get(text)) return r.bad(name, "must be a string");
   if (text.empty()) return r.bad(name, "must not be empty");
   if (text.size() > kMaxEventString) return r.bad(name, "longer than 4096 bytes");
+  if (has_nul(text)) return r.bad(name, "contains a NUL character");
   out.assign(text);
   return true;
 }
@@ -68,6 +74,7 @@ bool read_labels(json::object obj, Reader& r, Event& ev) {
     if (v.get_string().get(text)) return r.bad(where, "must be a string");
     if (k.empty()) return r.bad("labels", "empty key");
     if (k.size() > kMaxEventString || text.size() > kMaxEventString) return r.bad(where, "longer than 4096 bytes");
+    if (has_nul(k) || has_nul(text)) return r.bad(where, "contains a NUL character");
     ev.labels.emplace_back(std::string(k), std::string(text));
   }
   std::sort(ev.labels.begin(), ev.labels.end());
@@ -91,6 +98,7 @@ bool read_fingerprint_and_state(json::object obj, Reader& r, Event& ev) {
     std::string_view text;
     if (e.get_string().get(text)) return r.bad("fingerprint", "must be a string");
     if (text.empty() || text.size() > kMaxFingerprint) return r.bad("fingerprint", "must be 1 to 128 bytes");
+    if (has_nul(text)) return r.bad("fingerprint", "contains a NUL character");
     ev.fingerprint.assign(text);
   } else {
     ev.fingerprint = default_fingerprint(ev.source, ev.rule, ev.subject);

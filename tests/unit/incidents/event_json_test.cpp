@@ -110,6 +110,16 @@ TEST(EventJson, InvalidRequiredFieldsAreRejected) {
   EXPECT_TRUE(parse_events_json(event_with("source", "\"" + std::string(4096, 'a') + "\""), kNow));
 }
 
+// PostgreSQL text cannot hold NUL, so no back end takes it (details keep it escaped, as JSON text).
+TEST(EventJson, NulCharactersAreRejectedInStrings) {
+  EXPECT_EQ(error_of(event_with("title", R"("a\u0000b")")), "event 0: title: contains a NUL character");
+  EXPECT_EQ(error_of(event(R"("fingerprint": "f\u0000")")), "event 0: fingerprint: contains a NUL character");
+  EXPECT_EQ(error_of(event(R"("labels": {"k": "v\u0000"})")), "event 0: labels.k: contains a NUL character");
+  auto parsed = parse_events_json(event(R"("details": {"raw": "a\u0000b"})"), kNow);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ((*parsed)[0].details_json.find('\0'), std::string::npos);
+}
+
 TEST(EventJson, InvalidOptionalFieldsAreRejected) {
   EXPECT_EQ(error_of(event(R"("time":"yesterday")")),
             "event 0: time: not an RFC 3339 date-time in 1900-2199 (e.g. 2026-11-27T15:04:05Z)");
