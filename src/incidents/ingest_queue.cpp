@@ -6,6 +6,20 @@
 #include <iostream>
 
 namespace vigil::incidents {
+namespace {
+
+// What a batch holds in memory, near enough: its strings, labels and details.
+size_t batch_bytes(const std::vector<Event>& events) {
+  size_t bytes = 0;
+  for (const Event& e : events) {
+    bytes += sizeof(Event) + e.source.size() + e.rule.size() + e.subject.size() + e.title.size() +
+             e.details_json.size() + e.fingerprint.size();
+    for (const auto& [k, v] : e.labels) bytes += k.size() + v.size() + sizeof(k) + sizeof(v);
+  }
+  return bytes;
+}
+
+}  // namespace
 
 IngestQueue::IngestQueue(Store& store, IngestPolicy policy, Options options)
     : store_(store), policy_(std::move(policy)), options_(std::move(options)) {
@@ -30,12 +44,18 @@ Result<IngestSummary> IngestQueue::submit(std::vector<Event> events) {
     std::lock_guard lock(mutex_);
     if (stopping_) return fail("ingest queue stopped");
     // An empty queue takes any batch, so one larger than the limit is not refused forever.
+    const size_t bytes = batch_bytes(events);
     if (pending_ > 0 && pending_ + events.size() > options_.max_pending_events) {
       return fail(fmt::format("overloaded: {} events waiting to be written (limit {}); retry later", pending_,
                               options_.max_pending_events));
     }
+    if (pending_ > 0 && pending_bytes_ + bytes > options_.max_pending_bytes) {
+      return fail(fmt::format("overloaded: {} MiB of events waiting to be written (limit {} MiB); retry later",
+                              pending_bytes_ >> 20, options_.max_pending_bytes >> 20));
+    }
     pending_ += events.size();
-    queue_.push_back(Item{std::move(events), {}});
+    pending_bytes_ += bytes;
+    queue_.push_back(Item{std::move(events), bytes, {}});
     done = queue_.back().done.get_future();
   }
   wake_.notify_one();
@@ -95,9 +115,11 @@ void IngestQueue::write(std::vector<Item>& items) {
   std::vector<Event> all;
   std::vector<size_t> sizes;
   size_t total = 0;
+  size_t total_bytes = 0;
   for (const Item& item : items) {
     sizes.push_back(item.events.size());
     total += item.events.size();
+    total_bytes += item.bytes;
   }
   all.reserve(total);
   for (Item& item : items) {
@@ -108,6 +130,7 @@ void IngestQueue::write(std::vector<Item>& items) {
   {
     std::lock_guard lock(mutex_);
     pending_ -= total;
+    pending_bytes_ -= total_bytes;
     if (result) ++commits_;
     if (result && result->outbox > 0) on_commit = on_commit_;
   }

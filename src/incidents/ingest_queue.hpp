@@ -1,6 +1,7 @@
 // Group commit for ingest: HTTP handlers submit() parsed batches; one writer thread takes everything queued, applies
 // it with one ingest() call (one transaction, one fsync-free WAL commit), then wakes each submitter. Bounded: a
-// batch that would exceed max_pending_events is refused at once with an "overloaded" error (HTTP 429).
+// batch that would exceed max_pending_events or max_pending_bytes is refused at once with an "overloaded" error
+// (HTTP 429).
 #pragma once
 
 #include <chrono>
@@ -22,7 +23,9 @@ class IngestQueue {
  public:
   struct Options {
     size_t max_pending_events = 200000;  // queued plus being written
-    size_t max_batch_events = 50000;     // per ingest() call (a single larger submit still goes alone)
+    // The same bound in bytes of event text (details may be 64 KiB each): memory stays bounded whatever the mix.
+    size_t max_pending_bytes = size_t{256} << 20;
+    size_t max_batch_events = 50000;  // per ingest() call (a single larger submit still goes alone)
     std::chrono::milliseconds auto_resolve_interval{10000};  // 0: never
     std::function<int64_t()> now_ns;                         // Unix ns; the system clock when empty
   };
@@ -50,6 +53,7 @@ class IngestQueue {
  private:
   struct Item {
     std::vector<Event> events;
+    size_t bytes = 0;
     std::promise<Result<IngestSummary>> done;
   };
 
@@ -65,6 +69,7 @@ class IngestQueue {
   std::condition_variable wake_;
   std::deque<Item> queue_;
   size_t pending_ = 0;
+  size_t pending_bytes_ = 0;
   uint64_t commits_ = 0;
   bool stopping_ = false;
   std::function<void()> on_commit_;

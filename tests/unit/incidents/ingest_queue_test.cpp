@@ -141,6 +141,29 @@ TEST_F(IngestQueueTest, RefusesWhenFullInsteadOfQueueingWithoutBound) {
   EXPECT_EQ(store_->counts()->events, 20);
 }
 
+// Large events (64 KiB of details each) hit the byte bound long before the event-count bound.
+TEST_F(IngestQueueTest, RefusesOnBytesOfLargeEvents) {
+  auto opts = options();
+  opts.max_pending_bytes = 1 << 20;
+  IngestQueue queue(*store_, policy_, opts);
+  auto held = store_->begin();
+  ASSERT_TRUE(held);
+  auto large = [](size_t n, int k) {
+    auto events = batch(n, k);
+    for (auto& e : events) e.details_json = "\"" + std::string(65000, 'x') + "\"";
+    return events;
+  };
+  Result<IngestSummary> first = fail("not run");
+  std::thread a([&] { first = queue.submit(large(12, 0)); });  // ~780 KiB: taken (the queue was empty)
+  ASSERT_TRUE(eventually([&] { return queue.pending_events() == 12; }));
+  auto refused = queue.submit(large(6, 1));  // would pass 1 MiB
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("MiB of events waiting"), std::string::npos) << refused.error().message;
+  held->reset();
+  a.join();
+  ASSERT_TRUE(first) << first.error().message;
+}
+
 TEST_F(IngestQueueTest, StopDrainsThenRefuses) {
   auto queue = std::make_unique<IngestQueue>(*store_, policy_, options());
   std::vector<std::thread> threads;
