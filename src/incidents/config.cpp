@@ -280,6 +280,7 @@ const KeyRow<RetryConfig> kRetryKeys[] = {
     {"initial", [](Reader& r, Node k, Node v, RetryConfig& c) { r.duration(k, v, c.initial_ns); }},
     {"max", [](Reader& r, Node k, Node v, RetryConfig& c) { r.duration(k, v, c.max_ns); }},
     {"max_attempts", [](Reader& r, Node k, Node v, RetryConfig& c) { r.number(k, v, c.max_attempts, 1); }},
+    {"lease", [](Reader& r, Node k, Node v, RetryConfig& c) { r.duration(k, v, c.lease_ns); }},
 };
 
 template <class Duration>

@@ -52,6 +52,9 @@ struct RetryConfig {
   int64_t initial_ns = int64_t{1'000'000'000};    // wait before the 2nd attempt; doubles per attempt
   int64_t max_ns = int64_t{300} * 1'000'000'000;  // cap of one wait
   int max_attempts = 20;                          // then the item is given up (failed)
+  // How long an instance holds the items it is sending (several instances may share a database): longer than a
+  // delivery can take (10 s HTTP timeout); items of an instance that died go out again after it.
+  int64_t lease_ns = int64_t{30} * 1'000'000'000;
 };
 
 struct ServiceConfig {

@@ -28,6 +28,16 @@ const std::string kOutboxColumns =
 const std::string kEventColumns =
     "id, incident_id, received, time, source, rule, severity, subject, title, fingerprint, resolved, labels, details";
 
+// A PostgreSQL array literal of ids, for "= ANY($1::bigint[])".
+std::string id_array(std::span<const int64_t> ids) {
+  std::string array = "{";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) array += ',';
+    array += std::to_string(ids[i]);
+  }
+  return array + "}";
+}
+
 std::string labels_text(const Labels& labels) {
   std::string out;
   append_labels_json(out, labels);
@@ -398,13 +408,28 @@ class PostgresStore final : public Store {
         .and_then(all_rows(outbox_at));
   }
 
+  Result<std::vector<int64_t>> claim_outbox(std::span<const int64_t> ids, int64_t now_ns,
+                                            int64_t lease_until_ns) override {
+    if (ids.empty()) return std::vector<int64_t>{};
+    // One statement: row locks make concurrent claims of the same item exclusive (the second sees it leased).
+    // Not repeated after a reconnect: a claim that went through but whose answer was lost is left to its lease.
+    auto rows = read(
+        "UPDATE outbox SET next_attempt = $3 WHERE id = ANY($1::bigint[]) AND delivered = 0"
+        " AND NOT failed AND next_attempt <= $2 RETURNING id",
+        Params().text(id_array(ids)).i64(now_ns).i64(lease_until_ns), false);
+    if (!rows) return tl::unexpected(rows.error());
+    std::vector<int64_t> claimed;
+    for (int i = 0; i < rows->size(); ++i) claimed.push_back(rows->i64(i, 0));
+    return claimed;
+  }
+
   Result<void> outbox_delivered(std::span<const int64_t> ids, int64_t now_ns) override {
     if (ids.empty()) return {};
-    std::string array = "{";
-    for (size_t i = 0; i < ids.size(); ++i) array += (i == 0 ? "" : ",") + std::to_string(ids[i]);
-    array += "}";
-    // One statement, so all or none; repeating it after a reconnect is harmless.
-    return read("UPDATE outbox SET delivered = $2 WHERE id = ANY($1::bigint[])", Params().text(array).i64(now_ns))
+    // One statement, so all or none; "delivered = 0" makes repeating it after a reconnect harmless.
+    return read(
+               "UPDATE outbox SET delivered = $2, attempts = attempts + 1, last_error = ''"
+               " WHERE id = ANY($1::bigint[]) AND delivered = 0",
+               Params().text(id_array(ids)).i64(now_ns))
         .map([](const Rows&) {});
   }
 

@@ -300,6 +300,14 @@ Result<std::vector<OutboxItem>> due_outbox(Connection& c, int64_t now_ns, size_t
   return collect(*q, read_outbox);
 }
 
+Result<bool> claim_outbox_item(Connection& c, int64_t id, int64_t now_ns, int64_t lease_until_ns) {
+  auto q = c.query(
+      "UPDATE outbox SET next_attempt = ?3 WHERE id = ?1 AND delivered = 0 AND failed = 0 AND next_attempt <= ?2");
+  if (!q) return tl::unexpected(q.error());
+  if (auto ok = q->bind(1, id).bind(2, now_ns).bind(3, lease_until_ns).run(); !ok) return tl::unexpected(ok.error());
+  return sqlite3_changes(c.db()) == 1;
+}
+
 Result<void> outbox_delivered(Connection& c, int64_t id, int64_t now_ns) {
   auto q = c.query("UPDATE outbox SET delivered = ?2, attempts = attempts + 1, last_error = '' WHERE id = ?1");
   if (!q) return tl::unexpected(q.error());

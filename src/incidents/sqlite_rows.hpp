@@ -30,6 +30,8 @@ Result<std::vector<TimelineEntry>> timeline(Connection& c, int64_t incident_id);
 Result<void> insert_outbox(Connection& c, const OutboxItem& item);
 Result<std::vector<OutboxItem>> deliveries(Connection& c, int64_t incident_id);
 Result<std::vector<OutboxItem>> due_outbox(Connection& c, int64_t now_ns, size_t limit);
+// true when the item was still pending and due, and is now leased until lease_until_ns.
+Result<bool> claim_outbox_item(Connection& c, int64_t id, int64_t now_ns, int64_t lease_until_ns);
 Result<void> outbox_delivered(Connection& c, int64_t id, int64_t now_ns);
 Result<void> outbox_retry(Connection& c, int64_t id, int64_t next_attempt_ns, std::string_view error, bool give_up);
 

@@ -58,6 +58,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(write_mutex_);
     return rows::insert_token(*writer_, token, secret_sha256_hex);
   }
+  Result<std::vector<int64_t>> claim_outbox(std::span<const int64_t> ids, int64_t now_ns,
+                                            int64_t lease_until_ns) override;
   Result<void> outbox_delivered(std::span<const int64_t> ids, int64_t now_ns) override;
   Result<void> outbox_retry(int64_t id, int64_t next_attempt_ns, std::string_view error, bool give_up) override {
     std::lock_guard lock(write_mutex_);
@@ -143,6 +145,26 @@ Result<std::unique_ptr<Transaction>> SqliteStore::begin() {
   std::unique_lock lock(write_mutex_);
   if (auto ok = writer_->exec("BEGIN IMMEDIATE"); !ok) return tl::unexpected(ok.error());
   return std::make_unique<SqliteTransaction>(std::move(lock), *writer_);
+}
+
+Result<std::vector<int64_t>> SqliteStore::claim_outbox(std::span<const int64_t> ids, int64_t now_ns,
+                                                       int64_t lease_until_ns) {
+  std::lock_guard lock(write_mutex_);
+  if (auto ok = writer_->exec("BEGIN IMMEDIATE"); !ok) return tl::unexpected(ok.error());
+  std::vector<int64_t> claimed;
+  for (const int64_t id : ids) {
+    auto ok = rows::claim_outbox_item(*writer_, id, now_ns, lease_until_ns);
+    if (!ok) {
+      (void)writer_->exec("ROLLBACK");
+      return tl::unexpected(ok.error());
+    }
+    if (*ok) claimed.push_back(id);
+  }
+  if (auto ok = writer_->exec("COMMIT"); !ok) {
+    (void)writer_->exec("ROLLBACK");
+    return tl::unexpected(ok.error());
+  }
+  return claimed;
 }
 
 Result<void> SqliteStore::outbox_delivered(std::span<const int64_t> ids, int64_t now_ns) {

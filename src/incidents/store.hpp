@@ -79,6 +79,13 @@ class Store {
 
   // The outbox, for the delivery worker: pending items with next_attempt_ns <= now_ns, oldest first.
   virtual Result<std::vector<OutboxItem>> due_outbox(int64_t now_ns, size_t limit) = 0;
+  // Claims items for delivery by this instance (several instances may share a PostgreSQL database): each of ids
+  // still pending and due at now_ns gets next_attempt_ns = lease_until_ns, so no other instance takes it before
+  // the lease ends, and an instance that dies mid-delivery leaves it to be sent again after. Returns the ids
+  // claimed, which only this caller delivers.
+  virtual Result<std::vector<int64_t>> claim_outbox(std::span<const int64_t> ids, int64_t now_ns,
+                                                    int64_t lease_until_ns) = 0;
+  // Sent: attempts+1 and the delivery time.
   virtual Result<void> outbox_delivered(std::span<const int64_t> ids, int64_t now_ns) = 0;
   // A failed attempt: attempts+1, the error kept; give_up marks it failed for good.
   virtual Result<void> outbox_retry(int64_t id, int64_t next_attempt_ns, std::string_view error, bool give_up) = 0;

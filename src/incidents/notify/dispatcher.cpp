@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <unordered_set>
 
@@ -73,6 +74,7 @@ struct Dispatcher::State {
 
   void run_loop();
   std::chrono::nanoseconds pass();
+  void claim(std::vector<OutboxItem>& items, int64_t now);
   void hand_over(Lane& lane, std::vector<OutboxItem> items);
   void run_lane(Lane& lane);
   void deliver(Lane& lane, const std::vector<OutboxItem>& items);
@@ -125,12 +127,28 @@ std::chrono::nanoseconds Dispatcher::State::pass() {
       sleep_ns = std::min(sleep_ns, ready_at - now);
       continue;
     }
+    claim(items, now);
     for (size_t i = 0; i < items.size(); i += kMaxGroupItems) {
       const auto end = items.begin() + static_cast<ptrdiff_t>(std::min(items.size(), i + kMaxGroupItems));
       hand_over(*lane, std::vector<OutboxItem>(items.begin() + static_cast<ptrdiff_t>(i), end));
     }
   }
   return std::chrono::nanoseconds(sleep_ns);
+}
+
+// Keeps only the items this instance won (another instance sharing the database may have leased some first).
+void Dispatcher::State::claim(std::vector<OutboxItem>& items, int64_t now) {
+  std::vector<int64_t> ids;
+  ids.reserve(items.size());
+  for (const OutboxItem& item : items) ids.push_back(item.id);
+  auto claimed = store.claim_outbox(ids, now, now + config.retry.lease_ns);
+  if (!claimed) {
+    fmt::print(stderr, "vigil incidents: claiming {} notifications failed: {}\n", ids.size(), claimed.error().message);
+    items.clear();
+    return;
+  }
+  const std::set<int64_t> won(claimed->begin(), claimed->end());
+  std::erase_if(items, [&](const OutboxItem& item) { return won.count(item.id) == 0; });
 }
 
 void Dispatcher::State::hand_over(Lane& lane, std::vector<OutboxItem> items) {

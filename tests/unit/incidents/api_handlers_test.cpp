@@ -42,6 +42,9 @@ class GatedStore : public Store {
   Result<int64_t> insert_token(const Token& t, std::string_view h) override { return inner_->insert_token(t, h); }
   Result<std::optional<StoredToken>> token(int64_t id) override { return inner_->token(id); }
   Result<std::vector<OutboxItem>> due_outbox(int64_t now, size_t n) override { return inner_->due_outbox(now, n); }
+  Result<std::vector<int64_t>> claim_outbox(std::span<const int64_t> ids, int64_t now, int64_t lease) override {
+    return inner_->claim_outbox(ids, now, lease);
+  }
   Result<void> outbox_delivered(std::span<const int64_t> ids, int64_t now) override {
     return inner_->outbox_delivered(ids, now);
   }
