@@ -1,25 +1,15 @@
-// libcurl POST for the notifiers (see http_send.hpp).
+// POST for the notifiers (see http_send.hpp), through core/http_request.hpp.
 #include "incidents/notify/http_send.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
-#include <memory>
-#include <mutex>
-
-#include "core/version.hpp"
+#include "core/http_request.hpp"
 
 namespace vigil::incidents::notify {
 namespace {
 
-constexpr size_t kKeptBody = 512;
-
-size_t keep_body(char* data, size_t size, size_t count, void* user) {
-  auto* reply = static_cast<HttpReply*>(user);
-  const size_t n = size * count;
-  if (reply->body.size() < kKeptBody) reply->body.append(data, std::min(n, kKeptBody - reply->body.size()));
-  return n;
-}
+constexpr size_t kKeptBody = 512;                  // of a receiver's answer, for error messages
+constexpr size_t kMaxReplyBody = size_t{1} << 20;  // receivers answer briefly; more is refused
 
 std::string printable(std::string_view s) {
   std::string out;
@@ -51,36 +41,11 @@ bool is_http_url(std::string_view url) {
 
 Result<HttpReply> http_post(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
                             std::chrono::milliseconds timeout) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), curl_easy_cleanup);
-  if (!h) return fail("cannot start an HTTP request");
-  curl_slist* raw = nullptr;
-  for (const std::string& header : headers) raw = curl_slist_append(raw, header.c_str());
-  // No "Expect: 100-continue" on bodies over 1 KiB: a receiver that ignores it would cost a 1 s stall each time.
-  raw = curl_slist_append(raw, "Expect:");
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(raw, curl_slist_free_all);
-  const std::string user_agent = std::string("vigil/") + kVersion;
-  HttpReply reply;
-  curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h.get(), CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h.get(), CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(h.get(), CURLOPT_POST, 1L);
-  curl_easy_setopt(h.get(), CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(h.get(), CURLOPT_HTTPHEADER, list.get());
-  curl_easy_setopt(h.get(), CURLOPT_USERAGENT, user_agent.c_str());
-  curl_easy_setopt(h.get(), CURLOPT_WRITEFUNCTION, keep_body);
-  curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &reply);
-  const CURLcode rc = curl_easy_perform(h.get());
-  if (rc != CURLE_OK) {
-    // curl_easy_strerror names no URL; the origin is ours to add.
-    return fail(fmt::format("{}: {}", url_origin(url), curl_easy_strerror(rc)));
-  }
-  curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &reply.status);
+  auto response = http::http_request("POST", url, "", body, timeout, kMaxReplyBody, headers);
+  // The transport's message names the host at most; the origin is ours to add.
+  if (!response) return fail(fmt::format("{}: {}", url_origin(url), response.error().message));
+  HttpReply reply{response->status, std::move(response->body)};
+  if (reply.body.size() > kKeptBody) reply.body.resize(kKeptBody);
   return reply;
 }
 
