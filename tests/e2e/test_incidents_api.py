@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""End-to-end tests of the incidents HTTP API: `vigil incidents serve` on an ephemeral loopback port with a SQLite
-database in a temporary directory, tokens made with `vigil incidents token create`, requests with urllib.
+"""End-to-end tests of the incidents HTTP API: `vigil incidents serve` on an ephemeral loopback port, tokens made
+with `vigil incidents token create`, requests with urllib. Every test class runs twice: on a SQLite database in a
+temporary directory and (its *PostgresTest twin) on a throw-away PostgreSQL cluster (tests/support/postgres.py).
 IncidentsServer is shared with test_incidents_cli.py."""
 import datetime
 import http.server
@@ -9,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +20,8 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from postgres import OnPostgres  # noqa: E402
 from vigil_e2e import VIGIL, errors_text, validator_for  # noqa: E402
 
 SCHEMA = os.path.join(os.environ.get("VIGIL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
@@ -111,10 +113,19 @@ def event(i, fingerprints=50, severity=None):
             "subject": f"host-{k}:/usr/bin/tool-{k}", "title": f"Detection {k}", "labels": {"host": f"host-{k}"}}
 
 
-class ServerTest(unittest.TestCase):
+class OnSqlite:
+    """The default back end: IncidentsServer's SQLite file in the test's directory (OnPostgres replaces it)."""
+    backend = "sqlite"
+
+    @classmethod
+    def database(cls):
+        return None
+
+
+class ServerTest(OnSqlite, unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vigil-incidents-e2e-")
-        self.server = IncidentsServer(self.dir)
+        self.server = IncidentsServer(self.dir, db=self.database())
         self.admin = self.server.token("admin", "alice")
         self.read = self.server.token("read", "dashboard")
         self.ingest = self.server.token("ingest", "ci")
@@ -289,7 +300,8 @@ class MetricsTest(ServerTest):
                                              [event(i) for i in range(30)])[0], 202)
         self.server.request("POST", "/api/v1/events", self.ingest, raw=b"{nope")
         self.server.request("POST", "/api/v1/events", None, [event(0)])
-        self.assertEqual(self.server.request("GET", "/healthz")[2], {"status": "ok", "db": "sqlite"})
+        self.assertEqual(self.server.request("GET", "/healthz")[2], {"status": "ok", "db": self.backend})
+        self.assertIn(f"({self.server.db})", self.server.log(), "the startup line names the database")
         status, headers, text = self.server.request("GET", "/metrics")
         self.assertEqual(status, 200)
         self.assertTrue(headers["Content-Type"].startswith("text/plain"))
@@ -307,7 +319,7 @@ class MetricsTest(ServerTest):
             self.assertRegex(line, r'^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? \d+)$')
 
 
-class DurabilityTest(unittest.TestCase):
+class DurabilityTest(OnSqlite, unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vigil-incidents-e2e-")
 
@@ -315,7 +327,7 @@ class DurabilityTest(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def test_acknowledged_events_survive_kill_9(self):
-        server = IncidentsServer(self.dir)
+        server = IncidentsServer(self.dir, db=self.database())
         ingest, read = server.token("ingest"), server.token("read")
         server.start()
         acknowledged = []
@@ -343,7 +355,7 @@ class DurabilityTest(unittest.TestCase):
         for t in threads:
             t.join()
         acked = sum(acknowledged)
-        restarted = IncidentsServer(self.dir).start()
+        restarted = IncidentsServer(self.dir, db=server.db).start()
         try:
             status, _, doc = restarted.request("GET", "/api/v1/incidents?limit=1000", read)
             self.assertEqual(status, 200)
@@ -394,7 +406,7 @@ def wait_for(condition, timeout=30):
     return condition()
 
 
-class ConfiguredServerTest(unittest.TestCase):
+class ConfiguredServerTest(OnSqlite, unittest.TestCase):
     """The service with a --config file: notifications through the outbox, request-flood detection."""
 
     def setUp(self):
@@ -415,7 +427,7 @@ flood:
   clear_after: 1s
   service: shop
 """)
-        self.server = IncidentsServer(self.dir, ["--config", config])
+        self.server = IncidentsServer(self.dir, ["--config", config], db=self.database())
         self.ingest, self.read = self.server.token("ingest"), self.server.token("read")
         self.server.start()
 
@@ -470,71 +482,33 @@ flood:
         self.assertIsNotNone(wait_for(lambda: flood_incident("resolved")), "resolved after the flood ended")
 
 
-PG_BIN = "/usr/lib/postgresql/15/bin"
+# The same tests on PostgreSQL (`--db postgres://...`): one cluster per class, a database per test.
+class IngestPostgresTest(OnPostgres, IngestTest):
+    pass
 
 
-def free_port():
-    """A loopback port the kernel just had free (PostgreSQL cannot be told to pick one itself)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class AuthPostgresTest(OnPostgres, AuthTest):
+    pass
 
 
-class PostgresCluster:
-    """A throw-away PostgreSQL 15 cluster on 127.0.0.1 (shared/PEERS.md), run as the postgres user."""
-
-    def __init__(self, root):
-        self.dir = os.path.join(root, "pg")
-        os.makedirs(self.dir)
-        shutil.chown(root, "postgres")
-        shutil.chown(self.dir, "postgres")
-        self.port = free_port()
-        self._su(f"{PG_BIN}/initdb -D {self.dir} -U postgres -A trust --no-sync")
-        self._su(f"{PG_BIN}/pg_ctl -D {self.dir} -l {self.dir}/log -w -o "
-                 f"'-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir}' start")
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _su(self, command):
-        subprocess.run(["su", "postgres", "-c", command], check=True, capture_output=True, timeout=120)
-
-    def stop(self):
-        self._su(f"{PG_BIN}/pg_ctl -D {self.dir} -m fast -w stop")
+class LifecyclePostgresTest(OnPostgres, LifecycleTest):
+    pass
 
 
-@unittest.skipUnless(os.path.exists(f"{PG_BIN}/initdb") and os.geteuid() == 0,
-                     "PostgreSQL 15 and root (to run it as the postgres user) are needed")
-class PostgresApiTest(unittest.TestCase):
-    """The same API over --db postgres://...: dedup, lifecycle and kill -9 durability."""
+class SchemaPostgresTest(OnPostgres, SchemaTest):
+    pass
 
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="vigil-incidents-pg-")
-        self.pg = PostgresCluster(self.dir)
-        self.server = IncidentsServer(self.dir, db=self.pg.url)
-        self.ingest, self.admin = self.server.token("ingest"), self.server.token("admin", "alice")
-        self.server.start()
 
-    def tearDown(self):
-        self.server.stop()
-        self.pg.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+class MetricsPostgresTest(OnPostgres, MetricsTest):
+    pass
 
-    def test_dedup_lifecycle_and_kill_9(self):
-        self.assertIn(f"(postgres://postgres@127.0.0.1:{self.pg.port}/postgres)", self.server.log())
-        events = [event(i) for i in range(10000)]
-        for i in range(0, 10000, 2500):
-            self.assertEqual(self.server.request("POST", "/api/v1/events", self.ingest, events[i:i + 2500])[0], 202)
-        _, _, doc = self.server.request("GET", "/api/v1/incidents?limit=1000", self.admin)
-        self.assertEqual(sorted(i["count"] for i in doc["incidents"]), [200] * 50)
-        iid = doc["incidents"][0]["id"]
-        status, _, changed = self.server.request("PATCH", f"/api/v1/incidents/{iid}", self.admin,
-                                                 {"status": "resolved"})
-        self.assertEqual((status, changed["status"]), (200, "resolved"))
-        self.assertEqual(self.server.request("GET", "/healthz")[2], {"status": "ok", "db": "postgres"})
-        self.server.kill9()
-        self.server.start()
-        _, _, doc = self.server.request("GET", "/api/v1/incidents?limit=1000", self.admin)
-        self.assertEqual(sum(i["count"] for i in doc["incidents"]), 10000)
-        self.assertEqual([i["status"] for i in doc["incidents"] if i["id"] == iid], ["resolved"])
+
+class DurabilityPostgresTest(OnPostgres, DurabilityTest):
+    pass
+
+
+class ConfiguredServerPostgresTest(OnPostgres, ConfiguredServerTest):
+    pass
 
 
 class ServeTest(unittest.TestCase):

@@ -1,5 +1,5 @@
-"""The incidents dashboard in a real browser: `vigil incidents serve` on an ephemeral port with a SQLite DB and two
-webhook notifiers (one answering 500), events posted through the API (one with a hostile title), then Debian's
+"""The incidents dashboard in a real browser: `vigil incidents serve` on an ephemeral port with a SQLite DB (and again,
+in IncidentsDashboardPostgresTest, on PostgreSQL) and two webhook notifiers (one answering 500), events posted through the API (one with a hostile title), then Debian's
 headless Chromium, driven by tests/e2e/dashboard/drive.js (playwright-core from npm, never a downloaded browser),
 logs in through the form, reads the list, filters, pages, opens details and takes screenshots."""
 import hashlib
@@ -14,10 +14,14 @@ import subprocess
 import tempfile
 import threading
 import time
+import sys
 import unittest
 import urllib.request
 
 from vigil_e2e import SOURCE, VIGIL
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from postgres import OnPostgres  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 NODE = shutil.which("node") or "/usr/bin/node"
@@ -81,6 +85,12 @@ def png_size(path):
 
 
 class IncidentsDashboardTest(unittest.TestCase):
+    backend = "sqlite"
+
+    @classmethod
+    def database(cls):
+        return "sqlite:" + os.path.join(cls.tmp, "incidents.db")
+
     @classmethod
     def setUpClass(cls):
         for tool in (CHROMIUM, NODE):
@@ -90,7 +100,7 @@ class IncidentsDashboardTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="vigil-dashboard-")
         cls.sink = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
         threading.Thread(target=cls.sink.serve_forever, daemon=True).start()
-        cls.db = "sqlite:" + os.path.join(cls.tmp, "incidents.db")
+        cls.db = cls.database()
         cls.start_server()
         try:
             cls.read_token = cls.token("read")
@@ -212,7 +222,7 @@ routes:
 
     def drive(self):
         # VIGIL_DASHBOARD_SHOTS keeps the screenshots for a person to look at.
-        shots = os.environ.get("VIGIL_DASHBOARD_SHOTS") or os.path.join(self.tmp, "shots")
+        shots = os.path.join(os.environ.get("VIGIL_DASHBOARD_SHOTS") or os.path.join(self.tmp, "shots"), self.backend)
         os.makedirs(shots, exist_ok=True)
         env = dict(os.environ, NODE_PATH=self.modules, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1",
                    VIGIL_DASHBOARD_TOKEN=self.read_token, VIGIL_DASHBOARD_ADMIN_TOKEN=self.admin_token,
@@ -342,6 +352,10 @@ routes:
             self.assertEqual(status, expected)
         self.assertIn("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;", body)
         self.assertNotIn("<script>", body)
+
+
+class IncidentsDashboardPostgresTest(OnPostgres, IncidentsDashboardTest):
+    pass
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

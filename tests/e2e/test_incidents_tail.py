@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """End-to-end tests of `vigil incidents tail`: a baseline access log, a generated flood from one address appended
 in real time (with a rotation by rename in the middle), the flood detected and resolved, nothing for normal
-traffic; then the same flood sent to a real `vigil incidents serve` where it opens (and resolves) an incident."""
+traffic; then the same flood sent to a real `vigil incidents serve` where it opens (and resolves) an incident, on
+SQLite and on PostgreSQL."""
 import json
 import os
 import queue
@@ -15,8 +16,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from postgres import OnPostgres  # noqa: E402
 from vigil_e2e import VIGIL  # noqa: E402
-from test_incidents_api import IncidentsServer  # noqa: E402
+from test_incidents_api import IncidentsServer, OnSqlite  # noqa: E402
 
 FLOODER = "203.0.113.66"
 NORMAL = [f"192.0.2.{i}" for i in range(10, 20)]
@@ -105,7 +108,9 @@ def write_traffic(log, seconds, flood_rps=0, rotate_at=None):
     f.close()
 
 
-class TailTest(unittest.TestCase):
+class TailCase(unittest.TestCase):
+    """A baseline access log in a temporary directory; start_tail follows it."""
+
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vigil-tail-e2e-")
         self.log = os.path.join(self.dir, "access.log")
@@ -123,6 +128,8 @@ class TailTest(unittest.TestCase):
         self.assertIn("vigil incidents tail: following", tail.first_stderr)
         return tail
 
+
+class TailTest(TailCase):
     def test_flood_with_rotation_is_detected_and_resolved(self):
         tail = self.start_tail("--print")
         write_traffic(self.log, 1)
@@ -146,34 +153,6 @@ class TailTest(unittest.TestCase):
         self.assertIn("1 rotations", tail.stderr)
         self.assertIn("floods opened 1, ended 1", tail.stderr)
         self.assertIn(" 0 malformed", tail.stderr)
-
-    def test_flood_opens_and_resolves_an_incident_in_the_service(self):
-        server = IncidentsServer(self.dir)
-        token = server.token("ingest", "flood-tail")
-        reader = server.token("read", "test")
-        server.start()
-        try:
-            tail = self.start_tail("--incidents", server.url + "/api/v1/events", "--token", token)
-            write_traffic(self.log, 3, flood_rps=300)
-            write_traffic(self.log, 1)
-            deadline = time.monotonic() + 20
-            incidents = []
-            while time.monotonic() < deadline:
-                status, _, doc = server.request("GET", "/api/v1/incidents", token=reader)
-                self.assertEqual(status, 200, doc)
-                incidents = doc["incidents"] if isinstance(doc, dict) else doc
-                if any(i["status"] == "resolved" for i in incidents):
-                    break
-                time.sleep(0.2)
-            self.assertEqual(tail.stop(), 0, tail.stderr)
-            self.assertEqual(len(incidents), 1, incidents)
-            self.assertEqual(incidents[0]["subject"], FLOODER)
-            self.assertEqual(incidents[0]["rule"], "flood-from-source")
-            self.assertEqual(incidents[0]["status"], "resolved")
-            self.assertIn("events delivered, 0 dropped", tail.stderr)
-            self.assertEqual(tail.seen, [], "without --print nothing goes to stdout")
-        finally:
-            server.stop()
 
     def test_bad_format_and_missing_file_are_errors(self):
         proc = subprocess.run([VIGIL, "incidents", "tail", self.log, "--format", "iis"], capture_output=True,
@@ -226,6 +205,40 @@ class TailTest(unittest.TestCase):
                              (fmt, events))
             self.assertIn("3300 lines read", proc.stderr)
             self.assertIn(" 0 malformed", proc.stderr)
+
+
+class TailToServiceTest(OnSqlite, TailCase):
+    def test_flood_opens_and_resolves_an_incident_in_the_service(self):
+        server = IncidentsServer(self.dir, db=self.database())
+        token = server.token("ingest", "flood-tail")
+        reader = server.token("read", "test")
+        server.start()
+        try:
+            tail = self.start_tail("--incidents", server.url + "/api/v1/events", "--token", token)
+            write_traffic(self.log, 3, flood_rps=300)
+            write_traffic(self.log, 1)
+            deadline = time.monotonic() + 20
+            incidents = []
+            while time.monotonic() < deadline:
+                status, _, doc = server.request("GET", "/api/v1/incidents", token=reader)
+                self.assertEqual(status, 200, doc)
+                incidents = doc["incidents"] if isinstance(doc, dict) else doc
+                if any(i["status"] == "resolved" for i in incidents):
+                    break
+                time.sleep(0.2)
+            self.assertEqual(tail.stop(), 0, tail.stderr)
+            self.assertEqual(len(incidents), 1, incidents)
+            self.assertEqual(incidents[0]["subject"], FLOODER)
+            self.assertEqual(incidents[0]["rule"], "flood-from-source")
+            self.assertEqual(incidents[0]["status"], "resolved")
+            self.assertIn("events delivered, 0 dropped", tail.stderr)
+            self.assertEqual(tail.seen, [], "without --print nothing goes to stdout")
+        finally:
+            server.stop()
+
+
+class TailToServicePostgresTest(OnPostgres, TailToServiceTest):
+    pass
 
 
 if __name__ == "__main__":

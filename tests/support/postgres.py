@@ -9,6 +9,8 @@ tests/support/postgres_cluster.hpp for the C++ ones). Python 3 stdlib only.
         url = cluster.create_database()
         cluster.restart()
 
+    class FloodPostgresTest(OnPostgres, FloodTest):   # FloodTest's tests again, on PostgreSQL
+
 initdb into a fresh temp dir (owned by the `postgres` user when running as root, since initdb refuses root; run
 through `runuser -u postgres --`), pg_ctl start on an ephemeral port with listen_addresses=127.0.0.1 and the socket
 in that dir, stopped with `pg_ctl -m fast stop` (and SIGQUIT to the postmaster by PID if that fails) and removed on
@@ -168,6 +170,34 @@ def postgres_database():
     """A fresh cluster with one empty database; yields its URL and stops the cluster on exit."""
     with PostgresCluster() as cluster:
         yield cluster.create_database()
+
+
+class OnPostgres:
+    """Mixin for a unittest.TestCase whose tests take their database URL from `cls.database()`: put it first in
+    the bases (`class XPostgresTest(OnPostgres, XTest)`) and the same tests run on one PostgreSQL cluster per
+    class, a fresh database per call."""
+
+    backend = "postgres"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.postgres = PostgresCluster().start()
+        try:
+            super().setUpClass()
+        except BaseException:
+            cls.postgres.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.postgres.stop()
+
+    @classmethod
+    def database(cls):
+        return cls.postgres.create_database()
 
 
 def main():
