@@ -42,14 +42,24 @@ class ApiMetrics {
 // The flood detector behind POST /api/v1/requests, shared with the ticker that notices floods ending.
 class FloodFeed {
  public:
+  static constexpr size_t kMaxHeldEvents = 10000;
+
   explicit FloodFeed(flood::FloodConfig config) : detector_(config) {}
-  // Adds the records and returns the events of floods that started or ended by now_ns.
+  // Adds the records and returns the events of floods that started or ended by now_ns, after any held back.
   std::vector<Event> add(const std::vector<flood::RequestRecord>& records, int64_t now_ns);
   std::vector<Event> poll(int64_t now_ns);
+  // Events the ingest queue refused (full, or the store failing): the detector will not produce them again, so
+  // they are held and returned first by the next add() or poll(). Beyond kMaxHeldEvents the oldest are dropped;
+  // returns how many were.
+  size_t hold(std::vector<Event> events);
+  [[nodiscard]] size_t held() const;
 
  private:
-  std::mutex mutex_;
+  std::vector<Event> take_held_locked(std::vector<Event> fresh);
+
+  mutable std::mutex mutex_;
   flood::FloodDetector detector_;
+  std::vector<Event> held_;
 };
 
 struct ApiContext {

@@ -69,7 +69,22 @@ server::Response post_requests(ApiContext& ctx, const server::Request& request, 
     return server::error_response(400, "no request records: the batch is an empty array");
   }
   std::vector<Event> events = ctx.flood->add(*records, now);
-  return submit(ctx, std::move(events), records->size());
+  if (events.empty()) return submit(ctx, {}, records->size());
+  // The records are counted in the detector now: a 429 would have the client send them again and count them
+  // twice. So the records are accepted, and flood events the queue refuses are held for the next request or tick.
+  std::vector<Event> copy = events;
+  server::Response r = submit(ctx, std::move(events), records->size());
+  if (r.status != 202) {
+    const size_t held = copy.size();
+    if (const size_t dropped = ctx.flood->hold(std::move(copy)); dropped > 0) {
+      fmt::print(stderr, "vigil incidents: {} held flood events dropped (over {})\n", dropped,
+                 FloodFeed::kMaxHeldEvents);
+    }
+    r.status = 202;
+    r.headers.clear();
+    r.body = fmt::format(R"({{"accepted":{},"flood_events":0,"flood_events_held":{}}})", records->size(), held);
+  }
+  return r;
 }
 
 }  // namespace vigil::incidents::api

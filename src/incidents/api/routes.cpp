@@ -2,6 +2,7 @@
 // authorization (401/403) and request counting for /metrics.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <optional>
@@ -139,12 +140,35 @@ std::map<std::pair<std::string, int>, int64_t> ApiMetrics::requests() const {
 std::vector<Event> FloodFeed::add(const std::vector<flood::RequestRecord>& records, int64_t now_ns) {
   const std::lock_guard lock(mutex_);
   for (const auto& record : records) detector_.add(record);
-  return detector_.poll(now_ns);
+  return take_held_locked(detector_.poll(now_ns));
 }
 
 std::vector<Event> FloodFeed::poll(int64_t now_ns) {
   const std::lock_guard lock(mutex_);
-  return detector_.poll(now_ns);
+  return take_held_locked(detector_.poll(now_ns));
+}
+
+size_t FloodFeed::hold(std::vector<Event> events) {
+  const std::lock_guard lock(mutex_);
+  // In event-time order, whichever thread held first, so a flood's start is still stored before its end.
+  held_.insert(held_.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+  std::stable_sort(held_.begin(), held_.end(), [](const Event& a, const Event& b) { return a.time_ns < b.time_ns; });
+  const size_t dropped = held_.size() > kMaxHeldEvents ? held_.size() - kMaxHeldEvents : 0;
+  held_.erase(held_.begin(), held_.begin() + static_cast<ptrdiff_t>(dropped));
+  return dropped;
+}
+
+size_t FloodFeed::held() const {
+  const std::lock_guard lock(mutex_);
+  return held_.size();
+}
+
+std::vector<Event> FloodFeed::take_held_locked(std::vector<Event> fresh) {
+  if (held_.empty()) return fresh;
+  std::vector<Event> out = std::move(held_);
+  held_.clear();
+  out.insert(out.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+  return out;
 }
 
 }  // namespace vigil::incidents::api

@@ -57,6 +57,7 @@ struct Service::State {
   std::condition_variable wake;
   bool stopping = false;
   bool shut_down = false;
+  bool flood_events_waiting = false;  // the ticker's last submit of flood events failed
 
   // Floods end when their requests stop coming, so nothing posts the resolve: poll the detector on a timer.
   void tick_floods() {
@@ -65,10 +66,14 @@ struct Service::State {
       lock.unlock();
       auto events = flood->poll(wall_ns());
       if (!events.empty()) {
-        const size_t n = events.size();
-        if (auto done = queue->submit(std::move(events)); !done) {
-          std::cerr << fmt::format("vigil incidents: {} flood events not stored: {}\n", n, done.error().message);
+        std::vector<Event> copy = events;
+        auto done = queue->submit(std::move(events));
+        if (!done && !flood_events_waiting) {  // said once per spell, not every tick
+          std::cerr << fmt::format("vigil incidents: {} flood events not stored yet ({}); retrying\n", copy.size(),
+                                   done.error().message);
         }
+        flood_events_waiting = !done;
+        if (!done) (void)flood->hold(std::move(copy));
       }
       lock.lock();
     }

@@ -190,6 +190,73 @@ TEST_F(ApiTest, OverloadIs429WithRetryAfter) {
   EXPECT_EQ(call("POST", "/api/v1/events", Role::Ingest, events_body(50, 5)).status, 202) << "room again";
 }
 
+// 1500 requests from one client in the second before kT0: over a total capacity of 500/s, then three times over
+// it (the detector reports the start, then the escalation: two events).
+std::string flood_records_body() {
+  json records = json::array();
+  for (int i = 0; i < 1500; ++i) {
+    const int64_t at_ms = (kT0 / 1'000'000) - 1000 + i * 2 / 3;
+    records.push_back({{"time", at_ms / 1000.0}, {"source", "203.0.113.9"}, {"status", 200}});
+  }
+  return records.dump();
+}
+
+// Records go into the detector before the queue is asked: when the queue is full the records are still accepted
+// (a 429 would have them sent again and counted twice) and the flood event is held, then stored with the next
+// request. Without the hold it was lost: the detector reports a flood's start once.
+TEST_F(ApiTest, FloodEventsRefusedByAFullQueueAreHeldNotLost) {
+  flood::FloodConfig config;
+  config.total_capacity_rps = 500;
+  config.service = "shop";
+  FloodFeed feed(config);
+  ctx_->flood = &feed;
+  routes_ = api_routes(*ctx_);
+  auto gate = std::make_shared<std::latch>(1);
+  std::latch entered(1);
+  store_->gate = gate;
+  store_->entered = &entered;
+  auto first =
+      std::async(std::launch::async, [&] { return call("POST", "/api/v1/events", Role::Ingest, events_body(100, 3)); });
+  entered.wait();  // the queue holds 100 events: full
+  auto r = call("POST", "/api/v1/requests", Role::Ingest, flood_records_body());
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"accepted":1500,"flood_events":0,"flood_events_held":2})"));
+  EXPECT_EQ(feed.held(), 2U);
+  store_->entered = nullptr;
+  store_->gate = nullptr;
+  gate->count_down();
+  EXPECT_EQ(first.get().status, 202);
+  r = call("POST", "/api/v1/requests", Role::Ingest, R"([{"time":1795791845,"source":"192.0.2.1"}])");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(json::parse(r.body)["flood_events"], 2);
+  EXPECT_EQ(feed.held(), 0U);
+  const json list = json::parse(call("GET", "/api/v1/incidents", Role::Read, "", {{"source", "vigil-flood"}}).body);
+  ASSERT_EQ(list["incidents"].size(), 1U) << list.dump();
+  EXPECT_EQ(list["incidents"][0]["rule"], "total-over-capacity");
+  EXPECT_EQ(list["incidents"][0]["subject"], "shop");
+  EXPECT_EQ(list["incidents"][0]["count"], 2);
+  EXPECT_EQ(list["incidents"][0]["severity"], "critical");
+}
+
+TEST(FloodFeedTest, HeldEventsComeBackInEventTimeOrderAndAreBounded) {
+  FloodFeed feed(flood::FloodConfig{});
+  Event late;
+  late.rule = "end";
+  late.time_ns = 20;
+  Event early;
+  early.rule = "start";
+  early.time_ns = 10;
+  EXPECT_EQ(feed.hold({late}), 0U);
+  EXPECT_EQ(feed.hold({early}), 0U);  // held later, happened earlier
+  auto out = feed.poll(kT0);
+  ASSERT_EQ(out.size(), 2U);
+  EXPECT_EQ(out[0].rule, "start");
+  EXPECT_EQ(out[1].rule, "end");
+  EXPECT_EQ(feed.held(), 0U);
+  EXPECT_EQ(feed.hold(std::vector<Event>(FloodFeed::kMaxHeldEvents + 7, early)), 7U);
+  EXPECT_EQ(feed.held(), FloodFeed::kMaxHeldEvents);
+}
+
 TEST_F(ApiTest, ListFiltersAndPaging) {
   ASSERT_EQ(call("POST", "/api/v1/events", Role::Ingest, events_body(5, 5, "low")).status, 202);
   auto body = json::parse(events_body(3, 3, "critical"));
