@@ -10,6 +10,7 @@
 
 #include "incidents/api/api.hpp"
 #include "incidents/tokens.hpp"
+#include "test_support.hpp"
 
 namespace vigil::incidents::api {
 namespace {
@@ -72,11 +73,7 @@ std::string events_body(int n, int fingerprints, const char* severity = "high") 
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vigil-api-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto inner = open_store("sqlite:" + (dir_ / "incidents.db").string());
+    auto inner = open_store("sqlite:" + (dir_.path() / "incidents.db").string());
     ASSERT_TRUE(inner) << inner.error().message;
     store_ = std::make_unique<GatedStore>(std::move(*inner));
     IngestQueue::Options options;
@@ -98,10 +95,7 @@ class ApiTest : public ::testing::Test {
     }
     routes_ = api_routes(*ctx_);
   }
-  void TearDown() override {
-    queue_->stop();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { queue_->stop(); }
 
   // Dispatches like the server does (pattern match on the table), with the role's token.
   server::Response call(const std::string& method, const std::string& path, std::optional<Role> role,
@@ -116,7 +110,7 @@ class ApiTest : public ::testing::Test {
     return server::error_response(404, "no route");
   }
 
-  fs::path dir_;
+  test::TempDir dir_;
   std::unique_ptr<GatedStore> store_;
   std::unique_ptr<IngestQueue> queue_;
   ApiMetrics metrics_;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "incidents/api/service.hpp"
+#include "test_support.hpp"
 
 namespace vigil::incidents::api {
 namespace {
@@ -41,24 +42,19 @@ void write_self_signed(const fs::path& cert_path, const fs::path& key_path) {
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vigil-service-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     options_.port = 0;
-    options_.db_url = "sqlite:" + (dir_ / "incidents.db").string();
+    options_.db_url = "sqlite:" + (dir_.path() / "incidents.db").string();
     options_.threads = 2;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  fs::path dir_;
+  test::TempDir dir_;
   ServeOptions options_;
 };
 
 TEST_F(ServiceTest, ServesHttpsAndStopsFromAnotherThread) {
-  write_self_signed(dir_ / "cert.pem", dir_ / "key.pem");
-  options_.tls_cert_file = dir_ / "cert.pem";
-  options_.tls_key_file = dir_ / "key.pem";
+  write_self_signed(dir_.path() / "cert.pem", dir_.path() / "key.pem");
+  options_.tls_cert_file = dir_.path() / "cert.pem";
+  options_.tls_key_file = dir_.path() / "key.pem";
   auto service = Service::start(options_);
   ASSERT_TRUE(service) << service.error().message;
   const uint16_t port = (*service)->port();
@@ -81,8 +77,8 @@ TEST_F(ServiceTest, ServesHttpsAndStopsFromAnotherThread) {
 }
 
 TEST_F(ServiceTest, ConfigProblemsAndDatabaseErrorsFailStart) {
-  std::ofstream(dir_ / "bad.yaml") << "colour: red\n";
-  options_.config_path = dir_ / "bad.yaml";
+  std::ofstream(dir_.path() / "bad.yaml") << "colour: red\n";
+  options_.config_path = dir_.path() / "bad.yaml";
   auto service = Service::start(options_);
   ASSERT_FALSE(service);
   EXPECT_NE(service.error().message.find("bad.yaml:1:"), std::string::npos) << service.error().message;

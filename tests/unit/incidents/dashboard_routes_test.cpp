@@ -9,6 +9,7 @@
 #include "incidents/ingest.hpp"
 #include "incidents/sqlite_store.hpp"
 #include "incidents/tokens.hpp"
+#include "test_support.hpp"
 
 namespace vigil::incidents {
 namespace {
@@ -29,11 +30,7 @@ std::string header(const Response& r, std::string_view name) {
 class DashboardRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vigil-dashboard-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = open_sqlite_store((dir_ / "incidents.db").string());
+    auto store = open_sqlite_store((dir_.path() / "incidents.db").string());
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     clear_token_cache();
@@ -48,7 +45,6 @@ class DashboardRoutesTest : public ::testing::Test {
   void TearDown() override {
     routes_.clear();
     store_.reset();
-    fs::remove_all(dir_);
   }
 
   std::vector<server::Route> make_routes(bool tls) {
@@ -78,7 +74,7 @@ class DashboardRoutesTest : public ::testing::Test {
     return {};
   }
 
-  fs::path dir_;
+  test::TempDir dir_;
   std::unique_ptr<Store> store_;
   std::vector<server::Route> routes_;
   std::string read_, admin_, ingest_;

@@ -11,6 +11,7 @@
 
 #include "incidents/event_json.hpp"
 #include "incidents/sqlite_store.hpp"
+#include "test_support.hpp"
 
 namespace vigil::incidents {
 namespace {
@@ -46,19 +47,12 @@ bool eventually(F cond) {
 class IngestQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vigil-queue-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = open_sqlite_store((dir_ / "incidents.db").string());
+    auto store = open_sqlite_store((dir_.path() / "incidents.db").string());
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     policy_.route = [](const Incident&, ChangeKind) { return std::vector<RouteTarget>{{"hook", ""}}; };
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
   IngestQueue::Options options(size_t max_pending = 200000) {
     IngestQueue::Options o;
     o.max_pending_events = max_pending;
@@ -67,7 +61,7 @@ class IngestQueueTest : public ::testing::Test {
     return o;
   }
 
-  fs::path dir_;
+  test::TempDir dir_;
   std::unique_ptr<Store> store_;
   IngestPolicy policy_;
 };

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "incidents/sqlite_store.hpp"
+#include "test_support.hpp"
 
 namespace vigil::incidents {
 namespace {
@@ -16,21 +17,14 @@ namespace fs = std::filesystem;
 class TokensTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vigil-tokens-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = open_sqlite_store((dir_ / "incidents.db").string());
+    auto store = open_sqlite_store((dir_.path() / "incidents.db").string());
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     clear_token_cache();
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
-  fs::path dir_;
+  test::TempDir dir_;
   std::unique_ptr<Store> store_;
 };
 
