@@ -110,8 +110,28 @@ class ApiTest : public ::testing::Test {
     return server::error_response(404, "no route");
   }
 
+  // Posts the batch from another thread and returns once the ingest writer has taken it and is held in
+  // begin(), so the queue counts those events as pending; release_writer() lets it finish.
+  std::future<server::Response> post_while_the_writer_is_held(std::string batch) {
+    gate_ = std::make_shared<std::latch>(1);
+    std::latch entered(1);
+    store_->gate = gate_;
+    store_->entered = &entered;
+    auto posted = std::async(std::launch::async,
+                             [this, b = std::move(batch)] { return call("POST", "/api/v1/events", Role::Ingest, b); });
+    entered.wait();
+    store_->entered = nullptr;
+    return posted;
+  }
+  server::Response release_writer(std::future<server::Response>& posted) {
+    store_->gate = nullptr;
+    gate_->count_down();
+    return posted.get();
+  }
+
   test::TempDir dir_;
   std::unique_ptr<GatedStore> store_;
+  std::shared_ptr<std::latch> gate_;
   std::unique_ptr<IngestQueue> queue_;
   ApiMetrics metrics_;
   std::unique_ptr<ApiContext> ctx_;
@@ -163,23 +183,14 @@ TEST_F(ApiTest, BadBatchIs400AndWritesNothing) {
 }
 
 TEST_F(ApiTest, OverloadIs429WithRetryAfter) {
-  auto gate = std::make_shared<std::latch>(1);
-  std::latch entered(1);
-  store_->gate = gate;
-  store_->entered = &entered;
   // The first batch is taken by the writer, which is then held in begin(): 60 events pending.
-  auto first =
-      std::async(std::launch::async, [&] { return call("POST", "/api/v1/events", Role::Ingest, events_body(60, 3)); });
-  entered.wait();
+  auto first = post_while_the_writer_is_held(events_body(60, 3));
   auto r = call("POST", "/api/v1/events", Role::Ingest, events_body(50, 5));
   EXPECT_EQ(r.status, 429) << r.body;
   ASSERT_EQ(r.headers.size(), 1U);
   EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Retry-After", "2"}));
   EXPECT_NE(r.body.find("overloaded"), std::string::npos);
-  store_->entered = nullptr;
-  store_->gate = nullptr;
-  gate->count_down();
-  EXPECT_EQ(first.get().status, 202);
+  EXPECT_EQ(release_writer(first).status, 202);
   EXPECT_EQ(metrics_.rejected().at("overloaded"), 50);
   EXPECT_EQ(call("POST", "/api/v1/events", Role::Ingest, events_body(50, 5)).status, 202) << "room again";
 }
@@ -205,21 +216,12 @@ TEST_F(ApiTest, FloodEventsRefusedByAFullQueueAreHeldNotLost) {
   FloodFeed feed(config);
   ctx_->flood = &feed;
   routes_ = api_routes(*ctx_);
-  auto gate = std::make_shared<std::latch>(1);
-  std::latch entered(1);
-  store_->gate = gate;
-  store_->entered = &entered;
-  auto first =
-      std::async(std::launch::async, [&] { return call("POST", "/api/v1/events", Role::Ingest, events_body(100, 3)); });
-  entered.wait();  // the queue holds 100 events: full
+  auto first = post_while_the_writer_is_held(events_body(100, 3));  // the queue holds 100 events: full
   auto r = call("POST", "/api/v1/requests", Role::Ingest, flood_records_body());
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(json::parse(r.body), json::parse(R"({"accepted":1500,"flood_events":0,"flood_events_held":2})"));
   EXPECT_EQ(feed.held(), 2U);
-  store_->entered = nullptr;
-  store_->gate = nullptr;
-  gate->count_down();
-  EXPECT_EQ(first.get().status, 202);
+  EXPECT_EQ(release_writer(first).status, 202);
   r = call("POST", "/api/v1/requests", Role::Ingest, R"([{"time":1795791845,"source":"192.0.2.1"}])");
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(json::parse(r.body)["flood_events"], 2);
