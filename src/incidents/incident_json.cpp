@@ -6,11 +6,11 @@
 
 #include <ctime>
 
-#include "formats/events/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace vigil::incidents {
 namespace {
-namespace jt = formats::json_text;
+namespace jt = json_text;
 
 // Appends ,"key": (or "key": right after an opening brace).
 void key(std::string& out, std::string_view name) {

@@ -17,29 +17,10 @@
 #include <iostream>
 #include <thread>
 
+#include "core/json_text.hpp"
+
 namespace vigil::server {
 namespace {
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -138,7 +119,9 @@ std::string_view Request::path_param(std::string_view name) const {
 Response error_response(int status, std::string_view message) {
   Response r;
   r.status = status;
-  r.body = "{\"error\":\"" + json_escape(message) + "\"}";
+  r.body = "{\"error\":";
+  json_text::append_string(r.body, message);  // messages may quote request bytes: not always valid UTF-8
+  r.body += '}';
   return r;
 }
 

@@ -6,12 +6,12 @@
 
 #include "fmt/format.h"
 #include "formats/events.hpp"
-#include "formats/events/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace vigil::watch {
 namespace {
 
-namespace jt = formats::json_text;
+namespace jt = json_text;
 
 void append_key(std::string& out, std::string_view key) {
   jt::append_string(out, key);

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "formats/events/json_text.hpp"
+#include "core/json_text.hpp"
 #include "watch/detection_json.hpp"
 
 namespace vigil::watch {
-namespace jt = formats::json_text;
+namespace jt = json_text;
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "formats/events/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace vigil::formats::events {
 namespace {

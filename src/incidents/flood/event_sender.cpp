@@ -3,11 +3,11 @@
 
 #include <fmt/format.h>
 
-#include "formats/events/json_text.hpp"
+#include "core/json_text.hpp"
 #include "incidents/incident_json.hpp"
 
 namespace vigil::incidents::flood {
-namespace jt = formats::json_text;
+namespace jt = json_text;
 
 namespace {
 

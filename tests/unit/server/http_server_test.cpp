@@ -68,6 +68,13 @@ class Running {
   Result<void> result_;
 };
 
+// Error messages may quote what a client sent: the body stays one valid JSON object whatever the bytes.
+TEST(ErrorResponse, EscapesQuotesControlsAndInvalidUtf8) {
+  const Response r = error_response(400, std::string("field \"n\xC3\xA4me\"\n\x01 bad \xFF\xFE", 22));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"error":"field \"näme\"\n\u0001 bad \ufffd\ufffd"})");
+}
+
 TEST(Server, RoutesAnd404And405) {
   Running running(ServerOptions{}, {route("GET", "/items/{id}", "get"), route("PATCH", "/items/{id}", "patch"),
                                     route("GET", "/", "root")});

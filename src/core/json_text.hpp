@@ -1,11 +1,11 @@
-// Writing JSON text by hand (libraries below the report layer do not link nlohmann_json): string escaping that
-// always yields valid JSON, even for the non-UTF-8 bytes a kernel hands over in argv or paths.
+// Writing JSON text by hand (libraries below the report layer and the HTTP server do not link nlohmann_json): string
+// escaping that always yields valid JSON, even for the non-UTF-8 bytes a kernel hands over in argv or paths.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace vigil::formats::json_text {
+namespace vigil::json_text {
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when the bytes there are not one (overlong forms,
 // surrogates and code points above U+10FFFF are invalid too).
@@ -96,4 +96,4 @@ inline void append_string_array(std::string& out, const auto& items) {
   out += ']';
 }
 
-}  // namespace vigil::formats::json_text
+}  // namespace vigil::json_text
