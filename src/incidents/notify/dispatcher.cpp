@@ -34,10 +34,14 @@ int64_t now_ns() {
 }  // namespace
 
 struct Dispatcher::State {
+  struct Job {
+    std::vector<OutboxItem> items;
+    int64_t lease_until_ns = 0;  // this instance's claim on them ends then
+  };
   struct Lane {
     const NotifierConfig* config = nullptr;
     const NotifierType* type = nullptr;
-    std::deque<std::vector<OutboxItem>> jobs;
+    std::deque<Job> jobs;
     std::condition_variable cv;
     std::thread thread;
     NotifierCounters counters;
@@ -74,8 +78,9 @@ struct Dispatcher::State {
 
   void run_loop();
   std::chrono::nanoseconds pass();
-  void claim(std::vector<OutboxItem>& items, int64_t now);
-  void hand_over(Lane& lane, std::vector<OutboxItem> items);
+  void claim(std::vector<OutboxItem>& items, int64_t now, int64_t lease_until);
+  void hand_over(Lane& lane, Job job);
+  void release_queued();
   void run_lane(Lane& lane);
   void deliver(Lane& lane, const std::vector<OutboxItem>& items);
   void record_failure(Lane& lane, const std::vector<OutboxItem>& items, const std::string& error);
@@ -127,21 +132,22 @@ std::chrono::nanoseconds Dispatcher::State::pass() {
       sleep_ns = std::min(sleep_ns, ready_at - now);
       continue;
     }
-    claim(items, now);
+    const int64_t lease_until = now + config.retry.lease_ns;
+    claim(items, now, lease_until);
     for (size_t i = 0; i < items.size(); i += kMaxGroupItems) {
       const auto end = items.begin() + static_cast<ptrdiff_t>(std::min(items.size(), i + kMaxGroupItems));
-      hand_over(*lane, std::vector<OutboxItem>(items.begin() + static_cast<ptrdiff_t>(i), end));
+      hand_over(*lane, Job{std::vector<OutboxItem>(items.begin() + static_cast<ptrdiff_t>(i), end), lease_until});
     }
   }
   return std::chrono::nanoseconds(sleep_ns);
 }
 
 // Keeps only the items this instance won (another instance sharing the database may have leased some first).
-void Dispatcher::State::claim(std::vector<OutboxItem>& items, int64_t now) {
+void Dispatcher::State::claim(std::vector<OutboxItem>& items, int64_t now, int64_t lease_until) {
   std::vector<int64_t> ids;
   ids.reserve(items.size());
   for (const OutboxItem& item : items) ids.push_back(item.id);
-  auto claimed = store.claim_outbox(ids, now, now + config.retry.lease_ns);
+  auto claimed = store.claim_outbox(ids, now, lease_until);
   if (!claimed) {
     fmt::print(stderr, "vigil incidents: claiming {} notifications failed: {}\n", ids.size(), claimed.error().message);
     items.clear();
@@ -151,11 +157,30 @@ void Dispatcher::State::claim(std::vector<OutboxItem>& items, int64_t now) {
   std::erase_if(items, [&](const OutboxItem& item) { return won.count(item.id) == 0; });
 }
 
-void Dispatcher::State::hand_over(Lane& lane, std::vector<OutboxItem> items) {
+void Dispatcher::State::hand_over(Lane& lane, Job job) {
   std::lock_guard lock(mu);
-  for (const OutboxItem& item : items) in_flight.insert(item.id);
-  lane.jobs.push_back(std::move(items));
+  for (const OutboxItem& item : job.items) in_flight.insert(item.id);
+  lane.jobs.push_back(std::move(job));
   lane.cv.notify_one();
+}
+
+// On stop, jobs still queued were claimed but never sent: give the claims back so the next instance (or this one
+// restarted) sends them at once rather than after the lease. The claim call moves items that are pending and due
+// by our lease's end to now: ours (next_attempt is exactly that), never one another instance claimed since (its
+// lease ends later) nor one already delivered.
+void Dispatcher::State::release_queued() {
+  const int64_t now = now_ns();
+  for (auto& lane : lanes) {
+    for (const Job& job : lane->jobs) {
+      std::vector<int64_t> ids;
+      for (const OutboxItem& item : job.items) ids.push_back(item.id);
+      if (auto released = store.claim_outbox(ids, job.lease_until_ns, now); !released) {
+        fmt::print(stderr, "vigil incidents: {} queued notifications keep their lease: {}\n", ids.size(),
+                   released.error().message);
+      }
+    }
+    lane->jobs.clear();
+  }
 }
 
 void Dispatcher::State::run_lane(Lane& lane) {
@@ -164,9 +189,8 @@ void Dispatcher::State::run_lane(Lane& lane) {
     {
       std::unique_lock lock(mu);
       lane.cv.wait(lock, [&] { return stopping || !lane.jobs.empty(); });
-      // Queued jobs are left in the store on stop: they are still pending and go out after the restart.
-      if (stopping) return;
-      items = std::move(lane.jobs.front());
+      if (stopping) return;  // queued jobs are released by stop()
+      items = std::move(lane.jobs.front().items);
       lane.jobs.pop_front();
     }
     deliver(lane, items);
@@ -263,6 +287,7 @@ void Dispatcher::stop() {
   for (auto& lane : state_->lanes) {
     if (lane->thread.joinable()) lane->thread.join();
   }
+  state_->release_queued();  // every thread has ended: the jobs are ours alone
 }
 
 void Dispatcher::wake() {

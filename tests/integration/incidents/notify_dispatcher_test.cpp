@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <latch>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -395,6 +396,47 @@ TEST_P(DispatcherTest, TwoInstancesSendEachNotificationOnce) {
   EXPECT_EQ(notifications, 40u) << "each item sent by exactly one instance";
   EXPECT_EQ(keys.size(), 40u);
   EXPECT_EQ(a.counters()[0].sent + b.counters()[0].sent, 40);
+}
+
+// A graceful stop gives back the claims of notifications queued behind a slow delivery, so the next start sends
+// them at once instead of after retry.lease (30 s by default): they are due again as soon as stop() returns.
+TEST_P(DispatcherTest, StopReleasesTheClaimsOfQueuedNotifications) {
+  WebhookSink sink;
+  std::latch arrived(1);
+  std::latch answer(1);
+  std::atomic<bool> first{true};
+  sink.on_request([&] {
+    if (!first.exchange(false)) return;
+    arrived.count_down();
+    answer.wait();  // the first delivery hangs until the test lets it go
+  });
+  const ServiceConfig config = config_for(webhook_config(sink));
+  Store& store = open();
+  ASSERT_EQ(ingest_events(config, {event("vigil-watch", "shell", "web-1:/bin/sh"),
+                                   event("vigil-watch", "shell", "web-2:/bin/sh")})
+                .outbox,
+            2u);
+  Dispatcher dispatcher(store, config);
+  dispatcher.start();
+  dispatcher.wake();
+  arrived.wait();  // one incident's job is being sent; the other (its own group) is claimed and queued behind it
+  Result<std::vector<OutboxItem>> due;
+  for (int i = 0; i < 1000; ++i) {  // the dispatcher's pass may still be claiming the second group
+    due = store.due_outbox(now_ns(), 10);
+    if (!due || due->empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(due) << due.error().message;
+  EXPECT_TRUE(due->empty()) << "both items are claimed for the lease";
+  std::thread stopper([&] { dispatcher.stop(); });
+  answer.count_down();
+  stopper.join();
+  due = store.due_outbox(now_ns(), 10);
+  ASSERT_TRUE(due) << due.error().message;
+  ASSERT_EQ(due->size(), 1u) << "the queued one is due again; the sent one is delivered";
+  EXPECT_EQ(due->front().attempts, 0);
+  EXPECT_EQ(sink.requests().size(), 1u);
+  EXPECT_EQ(dispatcher.counters()[0].sent, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DispatcherTest, ::testing::ValuesIn(testing::store_backends()),
