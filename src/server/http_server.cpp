@@ -22,6 +22,8 @@
 namespace vigil::server {
 namespace {
 
+constexpr size_t kKeepAliveMaxRequests = 10000;
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -158,6 +160,7 @@ struct Server::Impl {
   std::atomic<size_t> in_flight{0};
   uint16_t bound_port = 0;
   bool bound = false;
+  int listen_fd = -1;  // seen in the socket-options callback, which httplib calls for the listening socket only
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> run_entered{false};
   std::atomic<bool> run_returned{false};
@@ -248,10 +251,16 @@ struct Server::Impl {
     http->set_payload_max_length(options.max_body_bytes);
     // httplib's default is SO_REUSEPORT, which lets a second server bind the same port silently; plain
     // SO_REUSEADDR keeps restarts quick and makes "address in use" an error.
-    http->set_socket_options([](int sock) {
+    http->set_socket_options([this](int sock) {
       const int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_fd = sock;
     });
+    // httplib writes headers and body in two send()s; with Nagle on, the body waits for the client's delayed ACK
+    // (~40 ms per kept-alive request, bench/server). Accepted sockets inherit the listener's TCP_NODELAY.
+    http->set_tcp_nodelay(true);
+    // httplib closes a kept-alive connection after 5 requests by default: busy senders then reconnect all the time.
+    http->set_keep_alive_max_count(kKeepAliveMaxRequests);
     http->set_read_timeout(options.read_timeout);
     http->set_write_timeout(options.read_timeout);
     http->set_keep_alive_timeout(5);
@@ -305,6 +314,9 @@ Result<void> Server::bind() {
     }
     impl_->bound_port = o.port;
   }
+  // Debian's libcpp-httplib is built with a listen backlog of 5: a burst of new connections overflows it and
+  // clients wait a full second for their SYN retry. listen() again on a listening socket only sets the backlog.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);
   impl_->bound = true;
   return {};
 }
