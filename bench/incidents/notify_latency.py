@@ -91,9 +91,9 @@ def main():
             time.sleep(0.05)
     finally:
         stop.set()
+        loader.join(timeout=30)  # before the server goes: its last post must not meet a closed port
         server.terminate()
         server.wait(timeout=30)
-        loader.join(timeout=30)
     latencies = sorted((arrived[t] - sent[t]) * 1000 for t in sent if t in arrived)
     missing = len(sent) - len(latencies)
     result = {"incidents": len(sent), "notified": len(latencies), "missing": missing,
