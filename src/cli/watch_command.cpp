@@ -207,7 +207,13 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
     return kExitError;
   }
   watch::ebpf::SensorOptions sensor_options;
-  if (record == nullptr) sensor_options.types = rules.wanted_event_types();  // recording keeps every type
+  if (record == nullptr) {  // recording keeps every type and every open
+    sensor_options.types = rules.wanted_event_types();
+    if (auto bounds = rules.read_open_bounds()) {
+      sensor_options.read_open_prefixes = std::move(bounds->path_prefixes);
+      sensor_options.read_open_basenames = std::move(bounds->basename_prefixes);
+    }
+  }
   sensor_options.cgroup_path = options.cgroup;
   sensor_options.ignored_pids = options.ignore_pids;
   sensor_options.env_values = options.env_values;
@@ -267,7 +273,10 @@ int run_live(const WatchOptions& options, const watch::RuleSet& rules) {
   if (incidents) incidents->pump(true);
   if (record != nullptr) record->flush();
   const auto stats = (*sensor)->stats();
-  std::cerr << fmt::format("vigil watch: stopped; {} events, {} dropped{}\n", stats.events, stats.dropped,
+  const std::string filtered = sensor_options.read_open_prefixes
+                                   ? fmt::format(", {} read-only opens filtered in the kernel", stats.filtered)
+                                   : "";
+  std::cerr << fmt::format("vigil watch: stopped; {} events, {} dropped{}{}\n", stats.events, stats.dropped, filtered,
                            latency_summary(latencies_ns));
   return status;
 }

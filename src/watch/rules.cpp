@@ -154,6 +154,52 @@ std::vector<model::EventType> RuleSet::wanted_event_types() const {
   return out;
 }
 
+namespace {
+
+// Sorted, a prefix comes before everything it covers, and whatever sorts between them has it too. An empty prefix
+// (or "/" for paths) covers every read-only open: nothing to filter.
+std::optional<std::vector<std::string>> minimal_prefixes(std::vector<std::string> all, std::string_view everything) {
+  std::sort(all.begin(), all.end());
+  std::vector<std::string> out;
+  for (auto& prefix : all) {
+    if (!out.empty() && prefix.starts_with(out.back())) continue;
+    if (prefix.empty() || prefix == everything) return std::nullopt;
+    out.push_back(std::move(prefix));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Why dropping the other read-only opens is sound: each enabled rule, and each sequence step, that can match an
+// open was shown at load (rules_open_bounds.cpp) to be true for a read-only open of an absolute path only when the
+// path starts with one of its path prefixes or has a component starting with one of its basename prefixes; an open
+// outside all of them could match nothing, whatever its result (a rule on evt.res without a bound is unbounded, so
+// no filter). Thresholds count matches only, and sequences advance on matching steps only, so neither sees a
+// difference. The path compared is fd.name as the rules see it.
+std::optional<ReadOpenBounds> RuleSet::read_open_bounds() const {
+  ReadOpenBounds all;
+  const auto add = [&](const std::vector<model::EventType>& types, const std::optional<ReadOpenBounds>& bounds) {
+    if (!types.empty() && std::find(types.begin(), types.end(), model::EventType::Open) == types.end()) return true;
+    if (!bounds) return false;
+    all.path_prefixes.insert(all.path_prefixes.end(), bounds->path_prefixes.begin(), bounds->path_prefixes.end());
+    all.basename_prefixes.insert(all.basename_prefixes.end(), bounds->basename_prefixes.begin(),
+                                 bounds->basename_prefixes.end());
+    return true;
+  };
+  for (const Rule& rule : rules_) {
+    if (!rule.enabled) continue;
+    if (rule.kind != RuleKind::Sequence && !add(rule.event_types, rule.read_open_bounds)) return std::nullopt;
+    for (const auto& step : rule.steps) {
+      if (!add(step.event_types, step.read_open_bounds)) return std::nullopt;
+    }
+  }
+  auto paths = minimal_prefixes(std::move(all.path_prefixes), "/");
+  auto names = minimal_prefixes(std::move(all.basename_prefixes), "");
+  if (!paths || !names) return std::nullopt;
+  return ReadOpenBounds{std::move(*paths), std::move(*names)};
+}
+
 Result<formats::Parsed> fuzz_rules(std::string_view path, std::string_view bytes) {
   std::vector<LoadProblem> problems;
   const RuleSet set = RuleSet::load_texts({{std::string(path), std::string(bytes)}}, problems);

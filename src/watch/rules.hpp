@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,9 +45,20 @@ std::string_view priority_name(Priority p);  // "DEBUG" ... "EMERGENCY"
 
 enum class RuleKind { Simple, Sequence, Threshold };
 
+// Which read-only opens of absolute paths a condition can be true for (RuleSet::read_open_bounds): those whose
+// path starts with one of path_prefixes, or one of whose components (the text after a '/', up to the next '/' or
+// the end) starts with one of basename_prefixes. A component, not only the last one: `*` in a glob matches '/'
+// too, so `*/actions-runner/.credentials*` also matches `.../.credentials.d/x`. Both empty: never.
+struct ReadOpenBounds {
+  std::vector<std::string> path_prefixes;
+  std::vector<std::string> basename_prefixes;
+  bool operator==(const ReadOpenBounds&) const = default;
+};
+
 struct SequenceStep {
   ConditionPtr condition;
   std::vector<model::EventType> event_types;              // the types this step can match (empty: any)
+  std::optional<ReadOpenBounds> read_open_bounds;         // see RuleSet::read_open_bounds
   std::vector<std::pair<std::string, std::string>> bind;  // variable -> field, read from the matching event
   int line = 0;
 };
@@ -63,10 +75,13 @@ struct Rule {
   RuleKind kind = RuleKind::Simple;
   ConditionPtr condition;                     // Simple and Threshold
   std::vector<model::EventType> event_types;  // Simple and Threshold: types that can match (empty: any)
-  std::vector<SequenceStep> steps;            // Sequence
-  uint64_t window_ns = 0;                     // Sequence and Threshold: `within`
-  uint32_t count = 0;                         // Threshold: matches per key within the window
-  std::string key_field;                      // Threshold: `by` (default proc.pid)
+  // Simple and Threshold: the read-only opens (absolute paths) the condition can be true for; nullopt: any.
+  // Derived from the condition at load (rules_open_bounds.cpp).
+  std::optional<ReadOpenBounds> read_open_bounds;
+  std::vector<SequenceStep> steps;  // Sequence
+  uint64_t window_ns = 0;           // Sequence and Threshold: `within`
+  uint32_t count = 0;               // Threshold: matches per key within the window
+  std::string key_field;            // Threshold: `by` (default proc.pid)
 };
 
 // Fields: one table (rules_fields.cpp) with name, type and meaning; docs/rules.md lists the same.
@@ -100,6 +115,11 @@ class RuleSet {
   [[nodiscard]] std::span<const Rule* const> sequences() const { return sequences_; }
   // Which event types any enabled rule can match (the sensor enables only these probes).
   [[nodiscard]] std::vector<model::EventType> wanted_event_types() const;
+  // The READ-ONLY opens (flags & (O_ACCMODE|O_CREAT|O_TRUNC|O_APPEND|__O_TMPFILE) == 0) of absolute paths that
+  // some enabled rule (or sequence step) can match: under a path prefix or with a component starting with a
+  // basename prefix (ReadOpenBounds). Each list sorted, none a prefix of another; the sensor drops other read-only
+  // opens of absolute paths in the kernel. nullopt: some rule may match any such open (no filter).
+  [[nodiscard]] std::optional<ReadOpenBounds> read_open_bounds() const;
 
  private:
   std::vector<Rule> rules_;

@@ -24,8 +24,7 @@ std::optional<int64_t> to_number(std::string_view s) {
   return v;
 }
 
-// The operators: one row per spelling.
-enum class Op { Eq, Ne, Lt, Le, Gt, Ge, StartsWith, EndsWith, Contains, IContains, Glob, In, PMatch, Exists };
+// The operators (Op, rules_internal.hpp): one row per spelling.
 struct OpDef {
   std::string_view name;
   Op op;
@@ -182,7 +181,8 @@ class Always final : public Condition {
 using Types = std::optional<std::vector<model::EventType>>;
 struct Expr {
   ConditionPtr cond;
-  Types types;  // nullopt: any type
+  Types types;      // nullopt: any type
+  PathBound paths;  // read-only opens (absolute paths) it can be true for; nullopt: any (the safe default)
 };
 
 Types intersect(const Types& a, const Types& b) {
@@ -244,11 +244,13 @@ class Parser {
     count_node();
     std::vector<ConditionPtr> children;
     Types types = parts[0].types;
+    PathBound paths = parts[0].paths;
     for (size_t i = 0; i < parts.size(); ++i) {
       if (i > 0) types = is_and ? intersect(types, parts[i].types) : unite(types, parts[i].types);
+      if (i > 0) paths = is_and ? intersect_bounds(paths, parts[i].paths) : unite_bounds(paths, parts[i].paths);
       children.push_back(std::move(parts[i].cond));
     }
-    return {std::make_shared<Logic>(is_and, std::move(children)), std::move(types)};
+    return {std::make_shared<Logic>(is_and, std::move(children)), std::move(types), std::move(paths)};
   }
 
   Expr parse_not() {
@@ -303,7 +305,7 @@ class Parser {
     if (scope_.cache != nullptr) {
       if (const auto it = scope_.cache->find(name); it != scope_.cache->end()) {
         count_node(it->second.nodes);
-        return {it->second.condition, it->second.types};
+        return {it->second.condition, it->second.types, it->second.read_open_bounds};
       }
     }
     macro_stack_.push_back(name);
@@ -323,7 +325,7 @@ class Parser {
     macro_stack_.pop_back();
     // Not cached: macros with problems, and those naming $variables (whose check depends on where they are used).
     if (scope_.cache != nullptr && errors_.size() == errors_before && macro.condition.find('$') == std::string::npos) {
-      scope_.cache->emplace(name, CachedMacro{e.cond, e.types, nodes_ - nodes_before});
+      scope_.cache->emplace(name, CachedMacro{e.cond, e.types, e.paths, nodes_ - nodes_before});
     }
     return e;
   }
@@ -337,7 +339,8 @@ class Parser {
       throw SyntaxError(fmt::format("expected an operator after '{}', got '{}'", field.name, op_token.text));
     }
     if (*op == Op::Exists)
-      return {std::make_shared<Match>(std::move(field), *op, "", "", std::vector<std::string>{}), std::nullopt};
+      return {std::make_shared<Match>(std::move(field), *op, "", "", std::vector<std::string>{}), std::nullopt,
+              std::nullopt};
     if (*op == Op::In || *op == Op::PMatch) return parse_set(std::move(field), *op);
     const Token operand = take();
     if (operand.kind != Tok::Word && operand.kind != Tok::String) {
@@ -354,9 +357,10 @@ class Parser {
     if (field.name == "evt.type" && *op == Op::Eq && variable.empty()) {
       if (const auto type = model::parse_event_type(operand.text)) types = std::vector{*type};
     }
+    PathBound paths = predicate_bound(field, *op, operand.text, !variable.empty(), {});
     return {
         std::make_shared<Match>(std::move(field), *op, operand.text, std::move(variable), std::vector<std::string>{}),
-        std::move(types)};
+        std::move(types), std::move(paths)};
   }
 
   void check_variable(const std::string& name) {
@@ -400,7 +404,9 @@ class Parser {
       std::sort(types->begin(), types->end());
       types->erase(std::unique(types->begin(), types->end()), types->end());
     }
-    return {std::make_shared<Match>(std::move(field), op, "", "", std::move(items)), std::move(types)};
+    PathBound paths = predicate_bound(field, op, "", false, items);
+    return {std::make_shared<Match>(std::move(field), op, "", "", std::move(items)), std::move(types),
+            std::move(paths)};
   }
 
   // `in (some_name)`: one bare word with an underscore is most likely a list that was never defined.
@@ -461,6 +467,9 @@ Compiled compile_condition(std::string_view text, const CompileScope& scope) {
     Expr e = parser.parse_all(text);
     if (out.errors.empty()) {
       out.condition = std::move(e.cond);
+      const bool opens =
+          !e.types || std::find(e.types->begin(), e.types->end(), model::EventType::Open) != e.types->end();
+      out.read_open_bounds = opens ? std::move(e.paths) : no_open();
       out.types = std::move(e.types);
     }
   } catch (const SyntaxError& e) {

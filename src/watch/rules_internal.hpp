@@ -51,9 +51,13 @@ struct MacroText {
   std::string condition;
   int line = 0;
 };
+// What a condition allows of read-only opens with an absolute path (nullopt: any). See RuleSet::read_open_bounds.
+using PathBound = std::optional<ReadOpenBounds>;
+
 struct CachedMacro {
   ConditionPtr condition;
   std::optional<std::vector<model::EventType>> types;
+  PathBound read_open_bounds;
   size_t nodes = 0;  // expanded size
 };
 struct CompileScope {
@@ -72,6 +76,7 @@ struct CompileScope {
 struct Compiled {
   ConditionPtr condition;                              // null when errors is not empty
   std::optional<std::vector<model::EventType>> types;  // types the condition can match; nullopt: any
+  PathBound read_open_bounds;                          // read-only opens it can match (rules_open_bounds.cpp)
   std::vector<std::string> errors;
 };
 Compiled compile_condition(std::string_view text, const CompileScope& scope);
@@ -92,6 +97,17 @@ struct LimitError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 std::vector<Token> lex(std::string_view condition);
+
+// The condition operators: one per meaning (rules_condition.cpp spells them).
+enum class Op { Eq, Ne, Lt, Le, Gt, Ge, StartsWith, EndsWith, Contains, IContains, Glob, In, PMatch, Exists };
+
+// The bounds analysis of read-only opens (rules_open_bounds.cpp): one predicate's bound (a $variable operand:
+// unknown, so any), and how `and` / `or` combine two. All sound: a bound may be wider than needed, never narrower.
+PathBound predicate_bound(const FieldRef& field, Op op, const std::string& operand, bool variable,
+                          const std::vector<std::string>& items);
+PathBound intersect_bounds(const PathBound& a, const PathBound& b);
+PathBound unite_bounds(const PathBound& a, const PathBound& b);
+PathBound no_open();  // never true for a read-only open
 
 // Shell glob over the whole text: *, ?, [abc], [a-z], [!x]; '*' matches '/' too. O(|pattern| x |text|).
 bool glob_match(std::string_view pattern, std::string_view text);

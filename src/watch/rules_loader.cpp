@@ -201,7 +201,8 @@ class Loader {
   void read_threshold(const yaml::Node& t, RawRule& raw);
   void compile_rule(RawRule& raw);
   bool compile_into(RawRule& raw, const std::string& text, int line, const std::set<std::string>* variables,
-                    ConditionPtr& cond, std::vector<model::EventType>& types);
+                    ConditionPtr& cond, std::vector<model::EventType>& types,
+                    std::optional<ReadOpenBounds>& read_open_bounds);
 
   std::vector<LoadProblem>& problems_;
   std::string file_;
@@ -317,13 +318,15 @@ void Loader::read_threshold(const yaml::Node& t, RawRule& raw) {
 }
 
 bool Loader::compile_into(RawRule& raw, const std::string& text, int line, const std::set<std::string>* variables,
-                          ConditionPtr& cond, std::vector<model::EventType>& types) {
+                          ConditionPtr& cond, std::vector<model::EventType>& types,
+                          std::optional<ReadOpenBounds>& read_open_bounds) {
   CompileScope scope{&lists_, &macros_, &used_lists_, variables, false, &budget_, &cache_};
   auto compiled = detail::compile_condition(text, scope);
   for (const auto& e : compiled.errors) add(raw.rule.file, line, e);
   if (!compiled.errors.empty()) return false;
   cond = std::move(compiled.condition);
   types = compiled.types.value_or(std::vector<model::EventType>{});
+  read_open_bounds = std::move(compiled.read_open_bounds);
   return true;
 }
 
@@ -331,14 +334,16 @@ void Loader::compile_rule(RawRule& raw) {
   Rule& r = raw.rule;
   bool ok = true;
   if (r.kind != RuleKind::Sequence) {
-    ok = compile_into(raw, raw.condition, raw.condition_line, nullptr, r.condition, r.event_types);
+    ok = compile_into(raw, raw.condition, raw.condition_line, nullptr, r.condition, r.event_types, r.read_open_bounds);
   }
   std::set<std::string> bound;
   for (const auto& text : raw.steps) {
     SequenceStep step;
     step.line = text.line;
     step.bind = text.bind;
-    ok = compile_into(raw, text.condition, text.line, &bound, step.condition, step.event_types) && ok;
+    ok =
+        compile_into(raw, text.condition, text.line, &bound, step.condition, step.event_types, step.read_open_bounds) &&
+        ok;
     for (const auto& [var, field] : text.bind) bound.insert(var);
     r.steps.push_back(std::move(step));
   }

@@ -3,7 +3,8 @@
  * One program per system call, at its exit: the result is known (accept's peer address too) and the arguments
  * are read from the registers saved at entry, so no entry program or per-thread stash is needed. Filtering
  * happens before anything is written to the ring buffer:
- * wanted kinds (a bit mask), the sensor's own and other ignored processes, and optionally one cgroup subtree.
+ * wanted kinds (a bit mask), the sensor's own and other ignored processes, optionally one cgroup subtree, and
+ * optionally read-only opens of absolute paths the rules cannot match (open_prefixes, open_basenames).
  * Records are submitted without a wakeup until enough data is pending; userspace polls with a short timeout. */
 #include "vmlinux.h"
 
@@ -36,6 +37,18 @@ const volatile __s32 self_tgid = 0;
 const volatile __u8 filter_cgroup = 0;
 const volatile __u8 have_ignored = 0; /* any ignored_tgids: without, the lookup is skipped on every event */
 const volatile __u64 wakeup_bytes = 256 * 1024;
+const volatile __u8 filter_read_opens = 0; /* drop read-only opens of paths open_prefixes does not cover */
+const volatile __u8 filter_names = 0;      /* and that open_basenames does not cover either (any entries) */
+/* First bytes of the basename prefixes: components starting otherwise are not looked up (most of them). */
+const volatile __u8 name_first_bytes[256] = {};
+
+#define O_ACCMODE 00000003
+#define O_CREAT 00000100
+#define O_TRUNC 00001000
+#define O_APPEND 00002000
+#define __O_TMPFILE 020000000
+/* An open with none of these only reads (or is O_PATH): RuleSet::read_open_prefixes bounds what rules see of it. */
+#define VIGIL_NOT_READ_ONLY (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE)
 
 /* System calls this kernel has no tracepoint for (init_module without CONFIG_MODULES...), by number: kind << 16 |
  * enum vigil_syscall. Filled by userspace; on_fallback_exit is loaded only when there is any. */
@@ -73,6 +86,38 @@ struct {
   __type(key, __u32);
   __type(value, __u32);
 } target_cgroup SEC(".maps");
+
+/* Absolute path prefixes some rule can match a read-only open of (value unused), when filter_read_opens. */
+struct {
+  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+  __uint(max_entries, VIGIL_MAX_OPEN_PREFIXES);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, struct vigil_path_key);
+  __type(value, __u8);
+} open_prefixes SEC(".maps");
+
+/* Basename prefixes: a path some component of which starts with one passes too (see vigil_name_key). */
+struct {
+  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+  __uint(max_entries, VIGIL_MAX_OPEN_BASENAMES);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, struct vigil_name_key);
+  __type(value, __u8);
+} open_basenames SEC(".maps");
+
+/* The lookup keys, per CPU: 260 bytes are too many for the stack beside the rest. The padding after the path lets
+ * a component key be copied as VIGIL_NAME_BYTES bytes from any offset without leaving the value. */
+struct open_keys {
+  struct vigil_path_key path;
+  char pad[VIGIL_NAME_BYTES];
+  struct vigil_name_key name;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct open_keys);
+} path_key SEC(".maps");
 
 /* Where syscall records are put together before they are copied to the ring buffer with their exact length. */
 struct {
@@ -266,6 +311,47 @@ static __always_inline void read_path2(struct vigil_syscall_record *r, __s64 use
   r->path2_len = n > 0 ? n : 0;
 }
 
+/* 1: some component of the path (bytes 0..n-2, data[0] == '/') starts with a basename prefix. Scans backwards from
+ * the end, so the last component (the basename, what most basename rules are about) is looked up first; only
+ * components whose first byte starts some prefix are looked up. The key has a fixed length: past the component
+ * comes '/' or the NUL, which no prefix holds, so a hit is a prefix of the component itself. */
+static __always_inline int wanted_name(struct open_keys *k, long n) {
+  for (int back = 0; back < VIGIL_PATH_BYTES - 1; back++) {
+    long i = n - 2 - back;
+    if (i < 0) break;
+    if (k->path.data[i & (VIGIL_PATH_BYTES - 1)] != '/') continue;
+    long start = (i + 1) & (VIGIL_PATH_BYTES - 1);
+    if (!name_first_bytes[(__u8)k->path.data[start]]) continue;
+    if (bpf_probe_read_kernel(k->name.data, sizeof(k->name.data), &k->path.data[start])) return 1; /* unsure: keep */
+    k->name.prefixlen = VIGIL_NAME_BYTES * 8;
+    if (bpf_map_lookup_elem(&open_basenames, &k->name)) return 1;
+  }
+  return 0;
+}
+
+/* 1: a read-only open of an absolute path under none of open_prefixes and with no component starting with one of
+ * open_basenames, which no rule can match: counted, not sent. The flags are tested first, so opens that write,
+ * create or truncate cost nothing more; then the path trie (one lookup), and only then the component scan. Relative
+ * paths are always sent (userspace makes them absolute with the process tree's cwd), as are unreadable ones.
+ * Failed opens are filtered alike: a rule bounded by path is bounded whatever the result. */
+static __always_inline int unwanted_read_open(__u32 syscall, const __s64 *args) {
+  __u64 flags = syscall == VS_OPEN ? args[1] : args[2];
+  const char *path = (const char *)(syscall == VS_OPEN ? args[0] : args[1]);
+  if (syscall == VS_OPENAT2 && (!args[2] || bpf_probe_read_user(&flags, sizeof(flags), (void *)args[2]))) return 0;
+  if ((flags & VIGIL_NOT_READ_ONLY) || !path) return 0;
+  __u32 zero = 0;
+  struct open_keys *keys = bpf_map_lookup_elem(&path_key, &zero);
+  if (!keys) return 0;
+  struct vigil_path_key *key = &keys->path;
+  long n = bpf_probe_read_user_str(key->data, sizeof(key->data), path);
+  if (n <= 1 || key->data[0] != '/') return 0;
+  key->prefixlen = (__u32)(n - 1) * 8; /* the bytes before the NUL: what the rules see as fd.name */
+  if (bpf_map_lookup_elem(&open_prefixes, key)) return 0;
+  if (filter_names && wanted_name(keys, n)) return 0;
+  count(VC_FILTERED);
+  return 1;
+}
+
 static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
   int how = traced(kind);
   if (!how) return 0;
@@ -276,6 +362,7 @@ static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
   if (syscall == VS_MMAP && (!(args[2] & PROT_EXEC) || !(args[3] & MAP_ANONYMOUS))) return 0;
   if (syscall == VS_MPROTECT && !(args[2] & PROT_EXEC)) return 0;
   if (kind == VK_DUP && (args[1] > 2 || args[0] == args[1])) return 0; /* only real redirections of 0, 1, 2 */
+  if (filter_read_opens && kind == VK_OPEN && unwanted_read_open(syscall, args)) return 0;
   __u32 zero = 0;
   struct vigil_syscall_record *r = bpf_map_lookup_elem(&scratch, &zero);
   if (!r) return 0;

@@ -139,7 +139,25 @@ struct vigil_syscall_record {
 };
 
 /* Per-CPU counters, indexed. VC_EVENTS paces wakeups (records attempted); VC_DROPS counts records lost to a full
- * ring buffer. */
-enum vigil_counter { VC_EVENTS = 0, VC_DROPS, VC_COUNTER_COUNT };
+ * ring buffer; VC_FILTERED read-only opens the path filter kept out. */
+enum vigil_counter { VC_EVENTS = 0, VC_DROPS, VC_FILTERED, VC_COUNTER_COUNT };
+
+/* The in-kernel filter of read-only opens (RuleSet::read_open_bounds): an LPM trie of absolute path prefixes.
+ * Keys carry the path's first VIGIL_PATH_BYTES bytes, all a record holds; prefixlen is in bits. */
+#define VIGIL_MAX_OPEN_PREFIXES 4096
+struct vigil_path_key {
+  __u32 prefixlen;
+  char data[VIGIL_PATH_BYTES];
+};
+/* And one of basename prefixes: a path passes if one of its components starts with one. The probe looks up each
+ * component (after a '/') whose first byte starts some prefix with a fixed prefixlen of VIGIL_NAME_BYTES bytes:
+ * what follows the component is '/' or the NUL, which no stored prefix holds, so a hit means the component starts
+ * with the prefix. Longer prefixes are cut (a shorter prefix lets more through, never less). */
+#define VIGIL_NAME_BYTES 64
+#define VIGIL_MAX_OPEN_BASENAMES 1024
+struct vigil_name_key {
+  __u32 prefixlen;
+  char data[VIGIL_NAME_BYTES];
+};
 
 #endif

@@ -214,6 +214,65 @@ struct Sensor::Impl {
     return {};
   }
 
+  // Before load: the filter's switches, and which first bytes of a path component can start a basename prefix
+  // (the probe looks up only components starting with one of them).
+  Result<void> configure_open_filter(const SensorOptions& options) {
+    const auto& prefixes = options.read_open_prefixes;
+    if (prefixes && prefixes->size() > VIGIL_MAX_OPEN_PREFIXES) {
+      return fail(
+          fmt::format("{} path prefixes for the open filter: at most {}", prefixes->size(), VIGIL_MAX_OPEN_PREFIXES));
+    }
+    if (options.read_open_basenames.size() > VIGIL_MAX_OPEN_BASENAMES) {
+      return fail(fmt::format("{} basename prefixes for the open filter: at most {}",
+                              options.read_open_basenames.size(), VIGIL_MAX_OPEN_BASENAMES));
+    }
+    skeleton->rodata->filter_read_opens = prefixes ? 1 : 0;
+    if (!prefixes) return {};
+    for (const auto& name : options.read_open_basenames) {
+      if (name.empty()) return fail("an empty basename prefix for the open filter would let every open through");
+      skeleton->rodata->name_first_bytes[static_cast<unsigned char>(name[0])] = 1;
+      skeleton->rodata->filter_names = 1;
+    }
+    return {};
+  }
+
+  // After load: the filter's two tries (none when it is off).
+  Result<void> fill_open_filter(const SensorOptions& options) {
+    if (!options.read_open_prefixes) return {};
+    if (auto filled = fill_open_prefixes(*options.read_open_prefixes); !filled) return filled;
+    return fill_open_basenames(options.read_open_basenames);
+  }
+
+  // One trie entry per basename prefix, cut to VIGIL_NAME_BYTES (see vigil_name_key).
+  Result<void> fill_open_basenames(const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+      vigil_name_key key{};
+      const size_t len = std::min(name.size(), sizeof key.data);
+      std::memcpy(key.data, name.data(), len);
+      key.prefixlen = static_cast<uint32_t>(len * 8);
+      const uint8_t yes = 1;
+      if (bpf_map__update_elem(skeleton->maps.open_basenames, &key, sizeof key, &yes, sizeof yes, BPF_ANY) != 0) {
+        return fail(fmt::format("cannot add '{}' to the open filter: {}", name, std::strerror(errno)));
+      }
+    }
+    return {};
+  }
+
+  // One trie entry per prefix, cut to the bytes a record holds (the rules never see more of a path).
+  Result<void> fill_open_prefixes(const std::vector<std::string>& prefixes) {
+    for (const auto& prefix : prefixes) {
+      vigil_path_key key{};
+      const size_t len = std::min(prefix.size(), sizeof key.data - 1);
+      std::memcpy(key.data, prefix.data(), len);
+      key.prefixlen = static_cast<uint32_t>(len * 8);
+      const uint8_t yes = 1;
+      if (bpf_map__update_elem(skeleton->maps.open_prefixes, &key, sizeof key, &yes, sizeof yes, BPF_ANY) != 0) {
+        return fail(fmt::format("cannot add '{}' to the open filter: {}", prefix, std::strerror(errno)));
+      }
+    }
+    return {};
+  }
+
   Result<void> attach() {
     bpf_program* program = nullptr;
     bpf_object__for_each_program(program, skeleton->obj) {
@@ -247,6 +306,7 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
   impl.skeleton->rodata->wanted_kinds = options.types.empty() ? ~0U : wanted;
   impl.skeleton->rodata->self_tgid = ::getpid();
   impl.skeleton->rodata->have_ignored = options.ignored_pids.empty() ? 0 : 1;
+  if (auto configured = impl.configure_open_filter(options); !configured) return fail(configured.error().message);
   if (!options.cgroup_path.empty()) {
     impl.cgroup_fd = UniqueFd(::open(options.cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!impl.cgroup_fd.valid()) {
@@ -269,6 +329,7 @@ Result<std::unique_ptr<Sensor>> Sensor::start(const SensorOptions& options) {
     }
   }
   if (auto filled = impl.fill_fallbacks(); !filled) return fail(filled.error().message);
+  if (auto filled = impl.fill_open_filter(options); !filled) return fail(filled.error().message);
   for (int32_t pid : options.ignored_pids) {
     const uint8_t yes = 1;
     bpf_map__update_elem(impl.skeleton->maps.ignored_tgids, &pid, sizeof pid, &yes, sizeof yes, BPF_ANY);
@@ -320,6 +381,7 @@ SensorStats Sensor::stats() const {
   };
   stats.events = impl_->total_delivered;
   stats.dropped = sum(VC_DROPS);
+  stats.filtered = sum(VC_FILTERED);
   stats.undecodable = impl_->undecodable;
   return stats;
 }

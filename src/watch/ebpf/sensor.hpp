@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,18 @@ struct SensorOptions {
   // Wanted system calls this kernel has no tracepoint for exist here only as ENOSYS stubs (init_module without
   // module support): attempts at them are caught only with a probe on every system call's exit, ~100 ns each.
   bool fallback_probes = false;
+  // Absolute path prefixes (RuleSet::read_open_prefixes): read-only opens of other absolute paths are dropped in
+  // the kernel and counted (SensorStats::filtered). nullopt, the default: every open is sent (recording, sandbox).
+  std::optional<std::vector<std::string>> read_open_prefixes;
+  // With read_open_prefixes: read-only opens with a path component starting with one of these pass too
+  // (RuleSet::read_open_bounds, basename_prefixes).
+  std::vector<std::string> read_open_basenames;
 };
 
 struct SensorStats {
   uint64_t events = 0;       // records the probes wrote
   uint64_t dropped = 0;      // records lost because the ring buffer was full
+  uint64_t filtered = 0;     // read-only opens the path filter kept out (SensorOptions::read_open_prefixes)
   uint64_t undecodable = 0;  // records userspace could not read (a bug if ever non-zero)
 };
 

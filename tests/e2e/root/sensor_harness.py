@@ -61,10 +61,12 @@ class LiveSensor:
 
     rules: rule files (default: the built-in rules); args: more `vigil watch` options; cgroup_name: the name of the
     traced directory (default a unique vigil-e2e-* name; container_cgroup_name() makes it look like a container).
-    The traced directory is made inside a unique parent, so its name need not be unique itself."""
+    The traced directory is made inside a unique parent, so its name need not be unique itself. record=False leaves
+    out --record (which turns the in-kernel open filter off): then only detections and the stop line are seen."""
 
-    def __init__(self, test, rules=None, args=(), cgroup_name=None):
+    def __init__(self, test, rules=None, args=(), cgroup_name=None, record=True):
         self.test = test
+        self.record = record
         self.rules = list(rules or [])
         self.args = list(args)
         self.cgroup_name = cgroup_name
@@ -91,7 +93,9 @@ class LiveSensor:
         self.det_path = os.path.join(self.tmp, "det.jsonl")
         self.rec_path = os.path.join(self.tmp, "rec.jsonl")
         self.err_path = os.path.join(self.tmp, "stderr.txt")
-        argv = [VIGIL, "watch", "--cgroup", self.cgroup, "-o", self.det_path, "--record", self.rec_path]
+        argv = [VIGIL, "watch", "--cgroup", self.cgroup, "-o", self.det_path]
+        if self.record:
+            argv += ["--record", self.rec_path]
         for rules in self.rules:
             argv += ["--rules", rules]
         argv += self.args
@@ -241,7 +245,7 @@ class LiveSensor:
         self.event_count, self.dropped = int(match.group(1)), int(match.group(2))
         self.test.assertEqual(self.dropped, 0, self.stop_line)
         self.detections = read_jsonl(self.det_path)
-        self.events = read_jsonl(self.rec_path)
+        self.events = read_jsonl(self.rec_path) if self.record else []
         # What the live sensor writes keeps to the documented schemas (docs/schemas/).
         self.test.assertEqual(watch_schema_errors(self.detections, self.events), "")
         return self.detections, self.events
