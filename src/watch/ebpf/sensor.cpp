@@ -236,37 +236,29 @@ struct Sensor::Impl {
     return {};
   }
 
-  // After load: the filter's two tries (none when it is off).
+  // After load: the filter's two tries (none when it is off). Path keys are cut to the bytes a record holds (the
+  // rules never see more of a path); basename keys to VIGIL_NAME_BYTES (see vigil_name_key).
   Result<void> fill_open_filter(const SensorOptions& options) {
     if (!options.read_open_prefixes) return {};
-    if (auto filled = fill_open_prefixes(*options.read_open_prefixes); !filled) return filled;
-    return fill_open_basenames(options.read_open_basenames);
-  }
-
-  // One trie entry per basename prefix, cut to VIGIL_NAME_BYTES (see vigil_name_key).
-  Result<void> fill_open_basenames(const std::vector<std::string>& names) {
-    for (const auto& name : names) {
-      vigil_name_key key{};
-      const size_t len = std::min(name.size(), sizeof key.data);
-      std::memcpy(key.data, name.data(), len);
-      key.prefixlen = static_cast<uint32_t>(len * 8);
-      const uint8_t yes = 1;
-      if (bpf_map__update_elem(skeleton->maps.open_basenames, &key, sizeof key, &yes, sizeof yes, BPF_ANY) != 0) {
-        return fail(fmt::format("cannot add '{}' to the open filter: {}", name, std::strerror(errno)));
-      }
+    if (auto filled = fill_trie<vigil_path_key>(skeleton->maps.open_prefixes, *options.read_open_prefixes,
+                                                sizeof(vigil_path_key::data) - 1);
+        !filled) {
+      return filled;
     }
-    return {};
+    return fill_trie<vigil_name_key>(skeleton->maps.open_basenames, options.read_open_basenames,
+                                     sizeof(vigil_name_key::data));
   }
 
-  // One trie entry per prefix, cut to the bytes a record holds (the rules never see more of a path).
-  Result<void> fill_open_prefixes(const std::vector<std::string>& prefixes) {
+  // One LPM-trie entry per prefix, its first max_len bytes.
+  template <class Key>
+  Result<void> fill_trie(bpf_map* map, const std::vector<std::string>& prefixes, size_t max_len) {
     for (const auto& prefix : prefixes) {
-      vigil_path_key key{};
-      const size_t len = std::min(prefix.size(), sizeof key.data - 1);
+      Key key{};
+      const size_t len = std::min(prefix.size(), max_len);
       std::memcpy(key.data, prefix.data(), len);
       key.prefixlen = static_cast<uint32_t>(len * 8);
       const uint8_t yes = 1;
-      if (bpf_map__update_elem(skeleton->maps.open_prefixes, &key, sizeof key, &yes, sizeof yes, BPF_ANY) != 0) {
+      if (bpf_map__update_elem(map, &key, sizeof key, &yes, sizeof yes, BPF_ANY) != 0) {
         return fail(fmt::format("cannot add '{}' to the open filter: {}", prefix, std::strerror(errno)));
       }
     }
