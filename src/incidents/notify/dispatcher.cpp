@@ -276,13 +276,15 @@ void Dispatcher::start() {
   state_->loop = std::thread([this] { state_->run_loop(); });
 }
 
+void Dispatcher::request_stop() {
+  std::lock_guard lock(state_->mu);
+  state_->stopping = true;
+  state_->cv.notify_all();
+  for (auto& lane : state_->lanes) lane->cv.notify_all();
+}
+
 void Dispatcher::stop() {
-  {
-    std::lock_guard lock(state_->mu);
-    state_->stopping = true;
-    state_->cv.notify_all();
-    for (auto& lane : state_->lanes) lane->cv.notify_all();
-  }
+  request_stop();
   if (state_->loop.joinable()) state_->loop.join();
   for (auto& lane : state_->lanes) {
     if (lane->thread.joinable()) lane->thread.join();

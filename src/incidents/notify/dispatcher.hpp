@@ -30,7 +30,10 @@ class Dispatcher {
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   void start();
-  // Finishes deliveries in flight (bounded by the 10 s request timeout) and joins every thread.
+  // Tells every thread to stop after the delivery it is in, without waiting: no new delivery starts after this.
+  void request_stop();
+  // request_stop(), then finishes deliveries in flight (bounded by the 10 s request timeout), joins every thread
+  // and gives back the claims of jobs still queued.
   void stop();
   // New outbox rows were committed: look now instead of at the next 200 ms tick. Cheap; any thread.
   void wake();
