@@ -4,9 +4,9 @@
 
 #include <ctime>
 
+#include "core/json_text.hpp"
 #include "fmt/format.h"
 #include "formats/events.hpp"
-#include "core/json_text.hpp"
 
 namespace vigil::watch {
 namespace {
