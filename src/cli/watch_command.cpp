@@ -27,6 +27,7 @@
 #include "watch/engine.hpp"
 #include "watch/exe_hash.hpp"
 #include "watch/incidents_sink.hpp"
+#include "watch/process_tree.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -144,6 +145,7 @@ int replay(int fd, const std::string& name, watch::Engine& engine, std::string& 
       warn(event.error().message);
       continue;
     }
+    watch::normalize_paths(*event);
     engine.process(*event);
   }
   engine.flush();

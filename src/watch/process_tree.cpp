@@ -336,34 +336,72 @@ void ProcessTree::add_container_id(model::Event& event) {
   event.container_id = probe.container_id;
 }
 
-void ProcessTree::resolve_paths(model::Event& event) const {
+namespace {
+
+// The path fields rules see as fd.name/proc.exe (exec's filename; open, unlink, chmod, chdir and rename paths).
+template <typename Function>
+void for_each_path(model::Event& event, Function&& function) {
   using model::EventType;
+  switch (event.type) {
+    case EventType::Exec: function(event.filename); break;
+    case EventType::Open:
+    case EventType::Unlink:
+    case EventType::Chmod:
+    case EventType::Chdir: function(event.path); break;
+    case EventType::Rename:
+      function(event.path);
+      function(event.new_path);
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+std::string normal_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t at = 0;
+  while (at <= path.size()) {
+    const size_t slash = std::min(path.find('/', at), path.size());
+    const std::string_view part = path.substr(at, slash - at);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    at = slash + 1;
+  }
+  std::string out;
+  out.reserve(path.size());
+  for (const auto part : parts) {
+    out += '/';
+    out += part;
+  }
+  return out.empty() ? "/" : out;
+}
+
+void normalize_paths(model::Event& event) {
+  for_each_path(event, [](std::string& path) {
+    if (path.starts_with('/')) path = normal_path(path);
+  });
+}
+
+void ProcessTree::resolve_paths(model::Event& event) const {
   std::string cwd;
   if (const ProcessNode* node = find(event.pid); node != nullptr && !node->cwd.empty()) {
     cwd = node->cwd;
   } else if (!impl_->options.live_proc_root.empty()) {
     cwd = read_link(fs::path(impl_->options.live_proc_root) / std::to_string(event.pid) / "cwd");
   }
-  if (cwd.empty() || cwd[0] != '/') return;
-  const auto resolve = [&](std::string& path) {
-    if (path.empty() || path[0] == '/') return;
-    path = (fs::path(cwd) / path).lexically_normal().string();
-  };
-  switch (event.type) {
-    case EventType::Exec:
-      if (event.cwd.empty()) event.cwd = cwd;
-      resolve(event.filename);
-      break;
-    case EventType::Open:
-    case EventType::Unlink:
-    case EventType::Chmod:
-    case EventType::Chdir: resolve(event.path); break;
-    case EventType::Rename:
-      resolve(event.path);
-      resolve(event.new_path);
-      break;
-    default: break;
-  }
+  if (!cwd.starts_with('/')) cwd.clear();
+  if (event.type == model::EventType::Exec && event.cwd.empty()) event.cwd = cwd;
+  for_each_path(event, [&](std::string& path) {
+    if (path.starts_with('/')) {
+      path = normal_path(path);
+    } else if (!path.empty() && !cwd.empty()) {
+      path = normal_path(cwd + '/' + path);
+    }
+  });
 }
 
 const ProcessNode* ProcessTree::find(int32_t pid) const {

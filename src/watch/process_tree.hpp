@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/event.hpp"
@@ -41,6 +42,13 @@ struct ProcessTreeOptions {
   std::string cgroup_root;
 };
 
+// "/tmp/../etc//shadow/." -> "/etc/shadow": ".", ".." and empty components resolved lexically, no trailing '/'.
+// Rules compare paths as text, so the path a process gave is made normal before they see it (as Falco does);
+// a symlink is not followed (the kernel's ".." after one may differ, as in every sensor that works on text).
+std::string normal_path(std::string_view path);
+// The absolute paths of an event made normal: for replayed events, which do not go through resolve_paths.
+void normalize_paths(model::Event& event);
+
 class ProcessTree {
  public:
   explicit ProcessTree(ProcessTreeOptions options = {});
@@ -56,7 +64,7 @@ class ProcessTree {
   // Live events, before apply: paths relative to the working directory (exec's filename, open/unlink/rename/
   // chmod/chdir paths) made absolute with the cwd the tree knows for the process (from the snapshot, inherited at
   // fork, moved by chdir: still known after the process exited), and exec's cwd filled in. With live_proc_root,
-  // a process the tree does not know is asked through /proc.
+  // a process the tree does not know is asked through /proc. Every absolute path is made normal (normal_path).
   void resolve_paths(model::Event& event) const;
   // Live events, before apply: container_id filled from the event's cgroup (so --record keeps it).
   void add_container_id(model::Event& event);

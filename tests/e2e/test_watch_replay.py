@@ -91,6 +91,19 @@ class WatchReplayTest(unittest.TestCase):
         self.assertEqual([json.loads(line)["rule"] for line in lines], ["Dropped binary executed"])
         self.assertEqual(os.listdir(self.tmp), ["detections.jsonl"])  # no temporary file left behind
 
+    def test_replayed_paths_are_made_normal_before_the_rules(self):
+        def read_of(path, pid):
+            return json.dumps({"type": "open", "time_ns": 1795000000000000000 + pid, "pid": pid, "tid": pid,
+                               "ppid": 1, "uid": 0, "gid": 0, "comm": "cat", "path": path, "flags": 0, "ret": 3})
+        events = "\n".join(read_of(path, pid) for pid, path in
+                           [(4001, "/tmp/../etc/shadow"), (4002, "//etc/./shadow"), (4003, "/etc/shadow.d/../hostname")])
+        proc = watch("--replay", "-", input=events + "\n")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        found = detections(proc)
+        self.assertEqual([(d["process"]["pid"], d["event"]["path"]) for d in found],
+                         [(4001, "/etc/shadow"), (4002, "/etc/shadow")])
+        self.assertEqual({d["rule"] for d in found}, {"Credential file read by an unexpected process"})
+
     def test_bad_event_lines_are_warnings(self):
         with open(scenario("webshell"), encoding="utf-8") as f:
             good = f.read().splitlines()

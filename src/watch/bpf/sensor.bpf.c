@@ -311,18 +311,31 @@ static __always_inline void read_path2(struct vigil_syscall_record *r, __s64 use
   r->path2_len = n > 0 ? n : 0;
 }
 
-/* 1: some component of the path (bytes 0..n-2, data[0] == '/') starts with a basename prefix. Scans backwards from
- * the end, so the last component (the basename, what most basename rules are about) is looked up first; only
- * components whose first byte starts some prefix are looked up. The key has a fixed length: past the component
- * comes '/' or the NUL, which no prefix holds, so a hit is a prefix of the component itself. */
-static __always_inline int wanted_name(struct open_keys *k, long n) {
+/* 1: the path must reach userspace whatever the trie says: a component is empty, "." or ".." (userspace makes the
+ * path normal before rules see it, so "/tmp/../etc/shadow" is about /etc/shadow), or some component starts with a
+ * basename prefix. Scans backwards from the end (bytes 0..n-2, data[0] == '/'), so the last component (the
+ * basename, what most basename rules are about) is looked up first; only components whose first byte starts some
+ * prefix are looked up. The key has a fixed length: past the component comes '/' or the NUL, which no prefix
+ * holds, so a hit is a prefix of the component itself. */
+static __always_inline int kept_by_components(struct open_keys *k, long n) {
+  const char *data = k->path.data;
   for (int back = 0; back < VIGIL_PATH_BYTES - 1; back++) {
     long i = n - 2 - back;
     if (i < 0) break;
-    if (k->path.data[i & (VIGIL_PATH_BYTES - 1)] != '/') continue;
+    if (data[i & (VIGIL_PATH_BYTES - 1)] != '/') continue;
     long start = (i + 1) & (VIGIL_PATH_BYTES - 1);
-    if (!name_first_bytes[(__u8)k->path.data[start]]) continue;
-    if (bpf_probe_read_kernel(k->name.data, sizeof(k->name.data), &k->path.data[start])) return 1; /* unsure: keep */
+    char first = data[start];
+    if (first == '/' || first == 0) return 1; /* "//" or a trailing '/' */
+    if (first == '.') {
+      char second = data[(start + 1) & (VIGIL_PATH_BYTES - 1)];
+      if (second == '/' || second == 0) return 1;
+      if (second == '.') {
+        char third = data[(start + 2) & (VIGIL_PATH_BYTES - 1)];
+        if (third == '/' || third == 0) return 1;
+      }
+    }
+    if (!filter_names || !name_first_bytes[(__u8)first]) continue;
+    if (bpf_probe_read_kernel(k->name.data, sizeof(k->name.data), &data[start])) return 1; /* unsure: keep */
     k->name.prefixlen = VIGIL_NAME_BYTES * 8;
     if (bpf_map_lookup_elem(&open_basenames, &k->name)) return 1;
   }
@@ -332,7 +345,8 @@ static __always_inline int wanted_name(struct open_keys *k, long n) {
 /* 1: a read-only open of an absolute path under none of open_prefixes and with no component starting with one of
  * open_basenames, which no rule can match: counted, not sent. The flags are tested first, so opens that write,
  * create or truncate cost nothing more; then the path trie (one lookup), and only then the component scan. Relative
- * paths are always sent (userspace makes them absolute with the process tree's cwd), as are unreadable ones.
+ * paths are always sent (userspace makes them absolute with the process tree's cwd), as are unreadable ones and
+ * those longer than a key.
  * Failed opens are filtered alike: a rule bounded by path is bounded whatever the result. */
 static __always_inline int unwanted_read_open(__u32 syscall, const __s64 *args) {
   __u64 flags = syscall == VS_OPEN ? args[1] : args[2];
@@ -344,10 +358,10 @@ static __always_inline int unwanted_read_open(__u32 syscall, const __s64 *args) 
   if (!keys) return 0;
   struct vigil_path_key *key = &keys->path;
   long n = bpf_probe_read_user_str(key->data, sizeof(key->data), path);
-  if (n <= 1 || key->data[0] != '/') return 0;
+  if (n <= 1 || n >= (long)sizeof(key->data) || key->data[0] != '/') return 0; /* cut short: its end is unseen */
   key->prefixlen = (__u32)(n - 1) * 8; /* the bytes before the NUL: what the rules see as fd.name */
   if (bpf_map_lookup_elem(&open_prefixes, key)) return 0;
-  if (filter_names && wanted_name(keys, n)) return 0;
+  if (kept_by_components(keys, n)) return 0;
   count(VC_FILTERED);
   return 1;
 }

@@ -134,6 +134,36 @@ TEST(ProcessTree, LiveProcessesMovedIntoAContainerCgroupGetItsId) {
   EXPECT_EQ(replay.find(300)->container_id, "");
 }
 
+TEST(NormalPath, ResolvesDotsAndEmptyComponentsAsText) {
+  EXPECT_EQ(normal_path("/tmp/../etc/shadow"), "/etc/shadow");
+  EXPECT_EQ(normal_path("//etc///shadow"), "/etc/shadow");
+  EXPECT_EQ(normal_path("/etc/./shadow/."), "/etc/shadow");
+  EXPECT_EQ(normal_path("/../../etc/shadow"), "/etc/shadow");  // ".." at the root stays at the root
+  EXPECT_EQ(normal_path("/root/.ssh/"), "/root/.ssh");
+  EXPECT_EQ(normal_path("/root/..ssh/.x"), "/root/..ssh/.x");  // names that only start with dots are names
+  EXPECT_EQ(normal_path("/a/b/../../.."), "/");
+  EXPECT_EQ(normal_path("///"), "/");
+  EXPECT_EQ(normal_path("/usr/lib/libc.so.6"), "/usr/lib/libc.so.6");
+}
+
+TEST(ProcessTree, AbsolutePathsAreMadeNormalEvenForAnUnknownProcess) {
+  ProcessTree tree;  // no snapshot, no /proc: no cwd for pid 400
+  Event open = event(EventType::Open, 1, 400, 1);
+  open.path = "/tmp/../etc//shadow";
+  tree.resolve_paths(open);
+  EXPECT_EQ(open.path, "/etc/shadow");
+  Event rename = event(EventType::Rename, 2, 400, 1);
+  rename.path = "/tmp/./x";
+  rename.new_path = "relative/y";  // no cwd known: left as it is
+  tree.resolve_paths(rename);
+  EXPECT_EQ(rename.path, "/tmp/x");
+  EXPECT_EQ(rename.new_path, "relative/y");
+  Event replayed = event(EventType::Exec, 3, 400, 1);
+  replayed.filename = "/usr/bin/../../bin/sh";
+  normalize_paths(replayed);
+  EXPECT_EQ(replayed.filename, "/bin/sh");
+}
+
 TEST(ProcessTree, RelativePathsUseTheCwdTheTreeKeeps) {
   test::TempDir proc;
   fake_process(proc, 300, "300 (bash) S 1", "", "/bin/bash", "");  // cwd /srv/app

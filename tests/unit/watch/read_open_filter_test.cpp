@@ -15,6 +15,7 @@
 #include "formats/events.hpp"
 #include "rules_test_util.hpp"
 #include "watch/engine.hpp"
+#include "watch/process_tree.hpp"
 #include "watch/rules.hpp"
 
 namespace vigil::watch {
@@ -168,11 +169,14 @@ TEST(ReadOpenPrefixes, SequenceStepsAndThresholds) {
 }
 
 // What the probe does (sensor.bpf.c, unwanted_read_open) to a recorded event: a read-only open of an absolute
-// path under none of the path prefixes and with no component starting with a basename prefix is not sent.
-// (Recorded paths are already absolute where the kernel saw relative ones, so this drops more than the probe does.)
+// path under none of the path prefixes and with no component starting with a basename prefix is not sent; nor is
+// one that is not normal or too long for the probe's key. (Recorded paths are already absolute where the kernel saw
+// relative ones, so this drops more than the probe does.)
 bool filtered_out(const model::Event& e, const ReadOpenBounds& bounds) {
   constexpr uint32_t kNotReadOnly = 03U | 0100U | 01000U | 02000U | 020000000U;
   if (e.type != model::EventType::Open || (e.flags & kNotReadOnly) != 0 || !e.path.starts_with('/')) return false;
+  constexpr size_t kKeyBytes = 256;  // VIGIL_PATH_BYTES: a longer path is kept
+  if (e.path.size() >= kKeyBytes - 1 || e.path == "/" || e.path != normal_path(e.path)) return false;
   const auto under = [&](const std::string& p) { return e.path.starts_with(p); };
   if (std::any_of(bounds.path_prefixes.begin(), bounds.path_prefixes.end(), under)) return false;
   for (size_t slash = e.path.find('/'); slash != std::string::npos; slash = e.path.find('/', slash + 1)) {
