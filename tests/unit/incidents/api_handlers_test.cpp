@@ -221,6 +221,7 @@ TEST_F(ApiTest, FloodEventsRefusedByAFullQueueAreHeldNotLost) {
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(json::parse(r.body), json::parse(R"({"accepted":1500,"flood_events":0,"flood_events_held":2})"));
   EXPECT_EQ(feed.held(), 2U);
+  EXPECT_EQ(metrics_.rejected().count("overloaded"), 0U);  // held, not rejected: they will be stored
   EXPECT_EQ(release_writer(first).status, 202);
   r = call("POST", "/api/v1/requests", Role::Ingest, R"([{"time":1795791845,"source":"192.0.2.1"}])");
   ASSERT_EQ(r.status, 202) << r.body;
