@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The runtime sensor's cost and capacity, on this machine, in one run (root; nothing else tracing, please):
 #   overhead  syscall-heavy loops (bench/watch/loops.c: getpid, open+close, fork+exec) timed by hyperfine
-#             (1 warm-up, RUNS runs, medians) with no tracer, under `vigil watch` (built-in rules) and under
-#             bpftrace counting every system call (tracepoint:raw_syscalls:sys_enter), the usual comparison;
+#             (1 warm-up, RUNS runs, medians) with no tracer (before and after the rest, pooled), under
+#             `vigil watch` (built-in rules) and under bpftrace counting every system call
+#             (tracepoint:raw_syscalls:sys_enter), the usual comparison; and the kernel's floor for any sensor
+#             built on syscall tracepoints: bpftrace with an empty program on sys_exit_fchdir (a call no loop
+#             makes: what every system call pays once any syscall tracepoint is attached) and on sys_exit_openat
+#             (plus what an open pays to enter any BPF program at all);
 #   rate      a loop of dup2(fd, 2), every call an event, under `vigil watch --rules rate-rules.yaml` (one rule
 #             that wants dup events and never matches): events per second through ring buffer, decoder, process
 #             tree and rules, and the drop count the probes report;
@@ -94,6 +98,16 @@ log "overhead: bpftrace counting every system call"
 start_tracer bpftrace "Attaching" bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
 time_loops bpftrace
 stop_tracer
+log "overhead floor: an empty program on a syscall tracepoint no loop calls"
+start_tracer floor-any "Attaching" bpftrace -e 'tracepoint:syscalls:sys_exit_fchdir { }'
+time_loops floor-any
+stop_tracer
+log "overhead floor: an empty program on openat's exit"
+start_tracer floor-open "Attaching" bpftrace -e 'tracepoint:syscalls:sys_exit_openat { }'
+time_loops floor-open
+stop_tracer
+log "overhead: no tracer, again"
+time_loops none-after
 
 log "rate: dup2 loop under a rule that wants dup events"
 start_vigil rate --rules "$here/rate-rules.yaml"

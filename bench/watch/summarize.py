@@ -9,9 +9,13 @@ import sys
 out, runs = sys.argv[1], int(sys.argv[2])
 
 
-def median_seconds(loop, tracer):
+def times(loop, tracer):
     with open(os.path.join(out, f"{loop}.{tracer}.hyperfine.json"), encoding="utf-8") as f:
-        return statistics.median(json.load(f)["results"][0]["times"])
+        return json.load(f)["results"][0]["times"]
+
+
+def median_seconds(loop, tracer):
+    return statistics.median(times(loop, tracer))
 
 
 def stop_line(name):
@@ -26,18 +30,24 @@ def number(pattern, text, default=None):
 
 summary = {"runs": runs, "overhead": {}, "rate": {}, "latency": {}, "rss_kb": {}}
 lines = ["# vigil watch: overhead, rate, latency, memory", "",
-         f"Medians of {runs} runs (hyperfine, 1 warm-up). Ratios are against the same loop with no tracer.", "",
-         "| loop | no tracer (s) | vigil watch (s) | ratio | bpftrace all syscalls (s) | ratio |",
-         "|---|---|---|---|---|---|"]
+         f"Medians of {runs} runs (hyperfine, 1 warm-up). Ratios are against the same loop with no tracer (the "
+         f"{2 * runs} runs before and after the others, pooled). Floor: bpftrace with an empty program on "
+         "sys_exit_fchdir (any syscall tracepoint) and on sys_exit_openat.", "",
+         "| loop | no tracer (s) | vigil watch (s) | ratio | floor: any syscall tracepoint | floor: openat's | "
+         "bpftrace all syscalls (s) | ratio |",
+         "|---|---|---|---|---|---|---|---|"]
+tracers = {"vigil": "vigil", "floor_any": "floor-any", "floor_open": "floor-open", "bpftrace": "bpftrace"}
 for loop in ("getpid", "openclose", "forkexec"):
-    base = median_seconds(loop, "none")
-    row = {"none_s": base}
-    for tracer in ("vigil", "bpftrace"):
+    base = statistics.median(times(loop, "none") + times(loop, "none-after"))
+    row = {"none_s": base, "none_before_s": median_seconds(loop, "none"),
+           "none_after_s": median_seconds(loop, "none-after")}
+    for key, tracer in tracers.items():
         t = median_seconds(loop, tracer)
-        row[f"{tracer}_s"] = t
-        row[f"{tracer}_ratio"] = t / base
+        row[f"{key}_s"] = t
+        row[f"{key}_ratio"] = t / base
     summary["overhead"][loop] = row
     lines.append(f"| {loop} | {base:.3f} | {row['vigil_s']:.3f} | {row['vigil_ratio']:.2f}x | "
+                 f"{row['floor_any_ratio']:.2f}x | {row['floor_open_ratio']:.2f}x | "
                  f"{row['bpftrace_s']:.3f} | {row['bpftrace_ratio']:.2f}x |")
 
 rate_stop = stop_line("rate")
