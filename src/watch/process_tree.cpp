@@ -356,6 +356,19 @@ void for_each_path(model::Event& event, Function&& function) {
   }
 }
 
+// True when normal_path would give the absolute path back unchanged, as it does for nearly every path a process
+// gives: then no copy is made.
+bool already_normal(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') return false;
+  for (size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
+    const std::string_view rest = path.substr(slash + 1);
+    if (rest.starts_with('/') || rest == "." || rest.starts_with("./") || rest == ".." || rest.starts_with("../")) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string normal_path(std::string_view path) {
@@ -382,7 +395,7 @@ std::string normal_path(std::string_view path) {
 
 void normalize_paths(model::Event& event) {
   for_each_path(event, [](std::string& path) {
-    if (path.starts_with('/')) path = normal_path(path);
+    if (path.starts_with('/') && !already_normal(path)) path = normal_path(path);
   });
 }
 
@@ -397,7 +410,7 @@ void ProcessTree::resolve_paths(model::Event& event) const {
   if (event.type == model::EventType::Exec && event.cwd.empty()) event.cwd = cwd;
   for_each_path(event, [&](std::string& path) {
     if (path.starts_with('/')) {
-      path = normal_path(path);
+      if (!already_normal(path)) path = normal_path(path);
     } else if (!path.empty() && !cwd.empty()) {
       path = normal_path(cwd + '/' + path);
     }

@@ -162,6 +162,20 @@ TEST(ProcessTree, AbsolutePathsAreMadeNormalEvenForAnUnknownProcess) {
   replayed.filename = "/usr/bin/../../bin/sh";
   normalize_paths(replayed);
   EXPECT_EQ(replayed.filename, "/bin/sh");
+  for (const char* path : {"/etc/shadow/", "/a/.", "/a/..", "/a//b", "/./a", "/../a", "/a/./b"}) {
+    Event spelled = event(EventType::Open, 4, 400, 1);
+    spelled.path = path;
+    normalize_paths(spelled);
+    EXPECT_EQ(spelled.path, normal_path(path)) << path;
+    EXPECT_NE(spelled.path, path) << path;
+  }
+  for (const char* path : {"/", "/a", "/a/.b", "/a/..b/c", "/a/b.", "/.x/..y"}) {  // already normal: left alone
+    Event plain = event(EventType::Open, 5, 400, 1);
+    plain.path = path;
+    normalize_paths(plain);
+    EXPECT_EQ(plain.path, path);
+    EXPECT_EQ(normal_path(path), path);
+  }
 }
 
 TEST(ProcessTree, RelativePathsUseTheCwdTheTreeKeeps) {
