@@ -347,8 +347,9 @@ static __always_inline int kept_by_components(struct open_keys *k, long n) {
  * create or truncate cost nothing more; then the path trie (one lookup), and only then the component scan. Relative
  * paths are always sent (userspace makes them absolute with the process tree's cwd), as are unreadable ones and
  * those longer than a key.
- * Failed opens are filtered alike: a rule bounded by path is bounded whatever the result. */
-static __always_inline int unwanted_read_open(__u32 syscall, const __s64 *args) {
+ * Failed opens are filtered alike: a rule bounded by path is bounded whatever the result. path_read: the bytes read
+ * into path_key, with the NUL. */
+static __always_inline int unwanted_read_open(__u32 syscall, const __s64 *args, long *path_read) {
   __u64 flags = syscall == VS_OPEN ? args[1] : args[2];
   const char *path = (const char *)(syscall == VS_OPEN ? args[0] : args[1]);
   if (syscall == VS_OPENAT2 && (!args[2] || bpf_probe_read_user(&flags, sizeof(flags), (void *)args[2]))) return 0;
@@ -358,12 +359,27 @@ static __always_inline int unwanted_read_open(__u32 syscall, const __s64 *args) 
   if (!keys) return 0;
   struct vigil_path_key *key = &keys->path;
   long n = bpf_probe_read_user_str(key->data, sizeof(key->data), path);
+  if (n > 0) *path_read = n; /* a sent open's record copies it from here instead of reading user memory again */
   if (n <= 1 || n >= (long)sizeof(key->data) || key->data[0] != '/') return 0; /* cut short: its end is unseen */
   key->prefixlen = (__u32)(n - 1) * 8; /* the bytes before the NUL: what the rules see as fd.name */
   if (bpf_map_lookup_elem(&open_prefixes, key)) return 0;
   if (kept_by_components(keys, n)) return 0;
   count(VC_FILTERED);
   return 1;
+}
+
+/* An open's path: copied from path_key when the open filter already read it (path_read bytes, with the NUL), else
+ * read from user memory. */
+static __always_inline void read_open_path(struct vigil_syscall_record *r, __s64 user_ptr, long path_read) {
+  __u32 zero = 0;
+  struct open_keys *keys = path_read > 0 ? bpf_map_lookup_elem(&path_key, &zero) : 0;
+  if (!keys) {
+    read_path(r, user_ptr);
+    return;
+  }
+  __u32 len = path_read > VIGIL_PATH_BYTES ? VIGIL_PATH_BYTES : (__u32)path_read;
+  if (bpf_probe_read_kernel(r->strings, len, keys->path.data)) len = 0;
+  r->path_len = len;
 }
 
 static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
@@ -376,7 +392,8 @@ static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
   if (syscall == VS_MMAP && (!(args[2] & PROT_EXEC) || !(args[3] & MAP_ANONYMOUS))) return 0;
   if (syscall == VS_MPROTECT && !(args[2] & PROT_EXEC)) return 0;
   if (kind == VK_DUP && (args[1] > 2 || args[0] == args[1])) return 0; /* only real redirections of 0, 1, 2 */
-  if (filter_read_opens && kind == VK_OPEN && unwanted_read_open(syscall, args)) return 0;
+  long path_read = 0;
+  if (filter_read_opens && kind == VK_OPEN && unwanted_read_open(syscall, args, &path_read)) return 0;
   __u32 zero = 0;
   struct vigil_syscall_record *r = bpf_map_lookup_elem(&scratch, &zero);
   if (!r) return 0;
@@ -394,6 +411,8 @@ static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
   __builtin_memset(r->addr, 0, sizeof(r->addr));
   switch (syscall) {
     case VS_OPEN:
+      read_open_path(r, r->args[0], path_read);
+      break;
     case VS_UNLINK:
     case VS_RMDIR:
     case VS_CHMOD:
@@ -402,12 +421,14 @@ static __always_inline int record(long ret, __u32 kind, __u32 syscall) {
       read_path(r, r->args[0]);
       break;
     case VS_OPENAT:
+      read_open_path(r, r->args[1], path_read);
+      break;
     case VS_UNLINKAT:
     case VS_FCHMODAT:
       read_path(r, r->args[1]);
       break;
     case VS_OPENAT2: {
-      read_path(r, r->args[1]);
+      read_open_path(r, r->args[1], path_read);
       struct open_how how = {};
       if (r->args[2] && bpf_probe_read_user(&how, sizeof(how), (void *)r->args[2]) == 0) {
         r->open_flags = (__u32)how.flags;
