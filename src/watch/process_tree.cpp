@@ -408,13 +408,12 @@ void ProcessTree::resolve_paths(model::Event& event) const {
   }
   if (!cwd.starts_with('/')) cwd.clear();
   if (event.type == model::EventType::Exec && event.cwd.empty()) event.cwd = cwd;
-  for_each_path(event, [&](std::string& path) {
-    if (path.starts_with('/')) {
-      if (!already_normal(path)) path = normal_path(path);
-    } else if (!path.empty() && !cwd.empty()) {
-      path = normal_path(cwd + '/' + path);
-    }
-  });
+  if (!cwd.empty()) {
+    for_each_path(event, [&](std::string& path) {
+      if (!path.empty() && !path.starts_with('/')) path = cwd + '/' + path;
+    });
+  }
+  normalize_paths(event);
 }
 
 const ProcessNode* ProcessTree::find(int32_t pid) const {
